@@ -1,0 +1,35 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.cache/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // src/irp is the shared, pure domain: it must not reach into the impure layers.
+    files: ['src/irp/**/*.ts'],
+    ignores: ['src/irp/client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/pipeline/**', '**/adapters/**', '**/sandbox/**'], message: 'src/irp is pure' },
+            { group: ['kafkajs', 'undici', 'avsc', 'better-sqlite3'], message: 'src/irp is pure' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bin/**/*.mjs', 'scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

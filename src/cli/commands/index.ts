@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import * as demo from './demo.js';
+import * as irn from './irn.js';
+import * as validate from './validate.js';
+
+/**
+ * Every sub-command, in the order `--help` lists them. A command module exports `register(program)`
+ * and imports its heavy dependencies inside its action, so start-up stays cheap.
+ */
+export function registerCommands(program: Command): void {
+  demo.register(program);
+  validate.register(program);
+  irn.register(program);
+}

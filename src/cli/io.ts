@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+
+/** A failure the user caused: printed as one line, no stack, with its exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The text of a file, or of standard input for `-`; an empty or unreadable input is a CliError (exit 2). */
+export async function readInput(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
+    throw new CliError(`cannot read ${file}: ${why}`, 2);
+  }
+  if (text.trim() === '') throw new CliError(`${file === '-' ? 'standard input' : file} is empty`, 2);
+  return text;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,31 @@
+/**
+ * The `irp-bridge` command line. This is the only place (with the demo runner) that wires adapters to ports.
+ * Each sub-command lives in its own module under src/cli/commands and is loaded lazily, so a command
+ * does not pay for the start-up of the others (the sandbox does not load Kafka, `irn` loads neither).
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
+import { CliError } from './io.js';
+
+const program = new Command('irp-bridge')
+  .description('Stream ERP invoices through India\u2019s GST e-invoice IRP, and simulate the IRP')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof CliError) {
+    process.stderr.write(`irp-bridge: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    // Unexpected failures still get one clear line, never a stack trace unless asked for.
+    process.stderr.write(`irp-bridge: ${(err as Error)?.message ?? String(err)}\n`);
+    if (process.env.IRP_BRIDGE_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * io-ts codecs for the constrained scalars of the IRP schema (lengths, patterns, enums, ranges). A failed
+ * constraint reports NIC's schema wording as the io-ts message, which the validator turns into a finding.
+ *
+ * Coercions, chosen leniently because NIC's (.NET) binder performs them and ERPs send them: a number
+ * where the schema wants a string ("Stcd": 2, "SlNo": 1) becomes its decimal text, and a numeric string
+ * where it wants a number ("Pin": "171302") becomes the number. Both are noted by the normaliser.
+ */
+import * as t from 'io-ts';
+
+export interface StringConstraint {
+  min?: number;
+  max?: number;
+  pattern?: RegExp;
+  values?: readonly string[];
+}
+
+export interface NumberConstraint {
+  min?: number;
+  max?: number;
+}
+
+/** Why a constrained value failed, in words an ERP team can act on. */
+export function describeStringProblem(value: string, c: StringConstraint): string | undefined {
+  if (c.values && !c.values.includes(value)) return `must be one of ${c.values.join(', ')}`;
+  if (c.min !== undefined && value.length < c.min) return `must be at least ${c.min} characters`;
+  if (c.max !== undefined && value.length > c.max) return `must be at most ${c.max} characters`;
+  if (c.pattern && !c.pattern.test(value)) return `must match ${c.pattern.source}`;
+  return undefined;
+}
+
+export function describeNumberProblem(value: number, c: NumberConstraint): string | undefined {
+  if (!Number.isFinite(value)) return 'must be a finite number';
+  if (c.min !== undefined && value < c.min) return `must be at least ${c.min}`;
+  if (c.max !== undefined && value > c.max) return `must be at most ${c.max}`;
+  return undefined;
+}
+
+export function irpString(name: string, c: StringConstraint): t.Type<string, string, unknown> {
+  return new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && describeStringProblem(u, c) === undefined,
+    (u, ctx) => {
+      const value = typeof u === 'number' && Number.isFinite(u) ? String(u) : u;
+      if (typeof value !== 'string') return t.failure(u, ctx, 'must be a string');
+      const problem = describeStringProblem(value, c);
+      return problem ? t.failure(u, ctx, problem) : t.success(value);
+    },
+    t.identity,
+  );
+}
+
+export function irpEnum<V extends string>(name: string, values: readonly V[]): t.Type<V, V, unknown> {
+  const inner = irpString(name, { values });
+  return new t.Type<V, V, unknown>(
+    name,
+    (u): u is V => typeof u === 'string' && (values as readonly string[]).includes(u),
+    (u, ctx) => inner.validate(u, ctx) as t.Validation<V>,
+    t.identity,
+  );
+}
+
+export function irpNumber(name: string, c: NumberConstraint): t.Type<number, number, unknown> {
+  return new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && describeNumberProblem(u, c) === undefined,
+    (u, ctx) => {
+      const value = typeof u === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(u) ? Number(u) : u;
+      if (typeof value !== 'number') return t.failure(u, ctx, 'must be a number');
+      const problem = describeNumberProblem(value, c);
+      return problem ? t.failure(u, ctx, problem) : t.success(value);
+    },
+    t.identity,
+  );
+}
+
+/** An object block: required and optional properties, unknown properties stripped. */
+export function block<R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) {
+  return t.exact(t.intersection([t.type(required), t.partial(optional)]), name);
+}
+
+/** A JSON array with a minimum length (the schema's ItemList needs one item). */
+export function nonEmptyArray<C extends t.Mixed>(item: C, name: string) {
+  return t.refinement(t.array(item), (items) => items.length > 0, name);
+}

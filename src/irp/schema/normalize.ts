@@ -1,0 +1,101 @@
+/**
+ * Binds an incoming JSON document to the canonical property names of a codec, the way the IRP does
+ * (README §1, inferred): names match case-insensitively (`FininsBr` → `FinInsBr`, `username` →
+ * `UserName`), `null` stands for an absent optional field, and unknown properties are ignored. The walk
+ * reads the structure from the io-ts codec itself, so the codecs stay the single source of truth.
+ */
+import type * as t from 'io-ts';
+
+type Shape =
+  | { kind: 'object'; props: ReadonlyMap<string, { name: string; shape: Shape }> }
+  | { kind: 'array'; item: Shape }
+  | { kind: 'scalar' };
+
+/** What the normaliser changed, so a validator can tell the sender. */
+export interface NormalizeNote {
+  path: string;
+  kind: 'renamed' | 'null-dropped' | 'unknown-dropped';
+  from?: string;
+}
+
+const shapes = new WeakMap<t.Mixed, Shape>();
+
+interface Introspectable {
+  _tag?: string;
+  props?: t.Props;
+  types?: t.Mixed[];
+  type?: t.Mixed;
+}
+
+function shapeOf(codec: t.Mixed): Shape {
+  const cached = shapes.get(codec);
+  if (cached) return cached;
+  const c = codec as unknown as Introspectable;
+  let shape: Shape;
+  switch (c._tag) {
+    case 'ExactType':
+    case 'RefinementType':
+    case 'ReadonlyType':
+      shape = shapeOf(c.type!);
+      break;
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      shape = { kind: 'array', item: shapeOf(c.type!) };
+      break;
+    case 'InterfaceType':
+    case 'PartialType':
+    case 'IntersectionType': {
+      const props = new Map<string, { name: string; shape: Shape }>();
+      const collect = (part: Introspectable) => {
+        if (part._tag === 'IntersectionType') part.types!.forEach((p) => collect(p as unknown as Introspectable));
+        else if (part._tag === 'ExactType') collect(part.type as unknown as Introspectable);
+        else
+          for (const [name, sub] of Object.entries(part.props ?? {}))
+            props.set(name.toLowerCase(), { name, shape: shapeOf(sub) });
+      };
+      collect(c);
+      shape = { kind: 'object', props };
+      break;
+    }
+    default:
+      shape = { kind: 'scalar' };
+  }
+  shapes.set(codec, shape);
+  return shape;
+}
+
+const join = (path: string, key: string | number) =>
+  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+
+function bind(value: unknown, shape: Shape, path: string, notes: NormalizeNote[]): unknown {
+  if (shape.kind === 'array') {
+    return Array.isArray(value) ? value.map((v, i) => bind(v, shape.item, join(path, i), notes)) : value;
+  }
+  if (shape.kind !== 'object' || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return value;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const target = shape.props.get(key.toLowerCase());
+    if (!target) {
+      notes.push({ path: join(path, key), kind: 'unknown-dropped' });
+      continue;
+    }
+    const at = join(path, target.name);
+    if (raw === null || raw === undefined) {
+      notes.push({ path: at, kind: 'null-dropped' });
+      continue;
+    }
+    // An exact spelling wins over a case variant that arrived in the same object.
+    if (target.name in out && key !== target.name) continue;
+    if (key !== target.name) notes.push({ path: at, kind: 'renamed', from: key });
+    out[target.name] = bind(raw, target.shape, at, notes);
+  }
+  return out;
+}
+
+/** The input with canonical names and without nulls or unknown properties, plus what was changed. */
+export function normalizeToCodec(codec: t.Mixed, input: unknown): { value: unknown; notes: NormalizeNote[] } {
+  const notes: NormalizeNote[] = [];
+  return { value: bind(input, shapeOf(codec), '', notes), notes };
+}

@@ -1,0 +1,87 @@
+/**
+ * The offline validator: every rule of README §9 and the schema's own constraints, all findings at once,
+ * each with its IRP code, NIC's message and a JSON path. The sandbox runs exactly this on Generate IRN,
+ * the connector runs it before spending an API call, so both answer with the same codes.
+ */
+import { isRight } from 'fp-ts/lib/Either.js';
+import { finding, type Finding } from '../errors.js';
+import { InvoiceCodec, type Invoice } from '../schema/invoice.js';
+import { normalizeToCodec } from '../schema/normalize.js';
+import { DEFAULT_MAX_ITEMS, DEFAULT_TOLERANCE, type ValidationContext } from './context.js';
+import { documentDateRules, exportDetailRules, precedingDocumentRule } from './rules/document.js';
+import { itemListRules, itemRules } from './rules/items.js';
+import { gstinStateRules, pinRules, registrationRules, stateCodeRules } from './rules/parties.js';
+import { ecommerceRule, recipientRules, reverseChargeRule, sezRules, taxHeadRules } from './rules/supply.js';
+import { totalRules } from './rules/totals.js';
+import type { LooseInvoice, Rule, RuleContext, Warning } from './rules/types.js';
+import { schemaFindings } from './schema-findings.js';
+import { invoiceWarnings } from './warnings.js';
+
+export type { ValidationContext, TaxpayerStatus } from './context.js';
+export type { Warning } from './rules/types.js';
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: Finding[];
+  warnings: Warning[];
+  /** The normalised invoice (canonical names, no nulls), present when it decoded against the schema. */
+  invoice?: Invoice;
+}
+
+/** The business rules in the order their findings are listed. */
+export const BUSINESS_RULES: readonly Rule[] = [
+  documentDateRules,
+  precedingDocumentRule,
+  recipientRules,
+  reverseChargeRule,
+  ecommerceRule,
+  sezRules,
+  stateCodeRules,
+  gstinStateRules,
+  pinRules,
+  registrationRules,
+  itemListRules,
+  taxHeadRules,
+  itemRules,
+  totalRules,
+  exportDetailRules,
+];
+
+function isEmptyPayload(input: unknown): boolean {
+  return (
+    input === null ||
+    input === undefined ||
+    (typeof input === 'string' && input.trim() === '') ||
+    (typeof input === 'object' && !Array.isArray(input) && Object.keys(input).length === 0)
+  );
+}
+
+export function validateInvoice(input: unknown, context: ValidationContext): ValidationResult {
+  if (isEmptyPayload(input)) return { valid: false, errors: [finding('2255', '')], warnings: [] };
+  if (typeof input !== 'object' || Array.isArray(input))
+    return { valid: false, errors: [finding('2140', '', [], 'the payload must be a JSON object')], warnings: [] };
+
+  const ctx: RuleContext = {
+    ...context,
+    maxItems: context.maxItems ?? DEFAULT_MAX_ITEMS,
+    tolerance: context.tolerance ?? DEFAULT_TOLERANCE,
+  };
+  const { value, notes } = normalizeToCodec(InvoiceCodec, input);
+  const decoded = InvoiceCodec.decode(value);
+  const errors: Finding[] = isRight(decoded) ? [] : schemaFindings(decoded.left);
+  // Business rules read the decoded values where decoding succeeded (coerced numbers and strings),
+  // and the normalised input otherwise, so one bad field does not hide findings in the others.
+  const loose = (isRight(decoded) ? decoded.right : value) as LooseInvoice;
+  const reported = new Set(errors.map((e) => `${e.code}@${e.path}`));
+  for (const rule of BUSINESS_RULES) {
+    for (const f of rule(loose, ctx)) {
+      const key = `${f.code}@${f.path}`;
+      if (!reported.has(key)) errors.push(f);
+      reported.add(key);
+    }
+  }
+  const warnings = invoiceWarnings(loose, notes);
+  const result: ValidationResult = { valid: errors.length === 0, errors, warnings };
+  if (isRight(decoded)) result.invoice = decoded.right;
+  return result;
+}

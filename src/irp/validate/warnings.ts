@@ -1,0 +1,58 @@
+/**
+ * Advice the IRP would not reject on, but an ERP team wants to see: GSTIN check characters (NIC's own
+ * sandbox GSTINs fail them, README §9), backslashes (NIC's prose forbids them, its schema does not),
+ * TotAmt ≠ Qty × UnitPrice (rule 2192 is suspended), and what the normaliser had to change.
+ */
+import { hasValidGstinCheckCharacter } from '../gstin.js';
+import type { NormalizeNote } from '../schema/normalize.js';
+import { num, round2, within } from './money.js';
+import { hasPrecedingDocument } from './rules/document.js';
+import type { LooseInvoice, Warning } from './rules/types.js';
+
+function walkStrings(value: unknown, path: string, visit: (text: string, path: string) => void): void {
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, `${path}[${i}]`, visit));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) walkStrings(v, path ? `${path}.${k}` : k, visit);
+}
+
+export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote[]): Warning[] {
+  const out: Warning[] = [];
+  const gstins: [string, unknown][] = [
+    ['SellerDtls.Gstin', inv.SellerDtls?.Gstin],
+    ['BuyerDtls.Gstin', inv.BuyerDtls?.Gstin],
+    ['ShipDtls.Gstin', inv.ShipDtls?.Gstin],
+    ['TranDtls.EcmGstin', inv.TranDtls?.EcmGstin],
+    ['EwbDtls.TransId', inv.EwbDtls?.TransId],
+  ];
+  for (const [path, g] of gstins) {
+    if (typeof g === 'string' && g.length === 15 && !hasValidGstinCheckCharacter(g))
+      out.push({ code: 'W_GSTIN_CHECK_DIGIT', message: `GSTIN ${g} fails its check character (the IRP accepts it)`, path });
+  }
+  walkStrings(inv, '', (text, path) => {
+    if (text.includes('\\'))
+      out.push({ code: 'W_BACKSLASH', message: 'NIC asks that text fields contain no backslash', path });
+  });
+  (Array.isArray(inv.ItemList) ? inv.ItemList : []).forEach((item, i) => {
+    const [qty, price, tot] = [num(item?.Qty), num(item?.UnitPrice), num(item?.TotAmt)];
+    if (qty !== undefined && price !== undefined && tot !== undefined && !within(tot, qty * price, 1))
+      out.push({
+        code: 'W_TOTAMT',
+        message: `TotAmt ${tot} differs from Qty × UnitPrice ${round2(qty * price)} (rule 2192 is suspended)`,
+        path: `ItemList[${i}].TotAmt`,
+      });
+  });
+  if (inv.DocDtls?.Typ === 'DBN' && !hasPrecedingDocument(inv))
+    out.push({
+      code: 'W_PRECEDING_DOCUMENT',
+      message: 'a debit note should name its original invoice in RefDtls.PrecDocDtls (2191 on a strict IRP)',
+      path: 'RefDtls.PrecDocDtls',
+    });
+  for (const note of notes) {
+    if (note.kind === 'unknown-dropped')
+      out.push({ code: 'W_UNKNOWN_PROPERTY', message: 'not a property of the IRP schema; ignored', path: note.path });
+    if (note.kind === 'renamed')
+      out.push({ code: 'W_PROPERTY_CASE', message: `bound case-insensitively from "${note.from}"`, path: note.path });
+  }
+  return out;
+}
