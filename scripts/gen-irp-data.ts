@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function readTsv(relative: string): Record<string, string>[] {
-  const lines = readFileSync(`${root}${relative}`, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(`${root}${relative}`, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0]!.split('\t');
   return lines.slice(1).map((line) => {
     const cells = line.split('\t');
@@ -33,14 +35,16 @@ export function renderModules(): Record<string, string> {
     from: Number(r.pin_prefix_from),
     to: Number(r.pin_prefix_to),
   }));
-  const uqc = readTsv('data/irp/masters/uqc.tsv').map((r) => ({ code: r.code!, description: r.description! }));
+  const uqc = readTsv('data/irp/masters/uqc.tsv').map((r) => ({
+    code: r.code!,
+    description: r.description!,
+  }));
   const currencies = readTsv('data/irp/masters/currencies.tsv').map((r) => r.code!);
   const ports = readTsv('data/irp/masters/ports.tsv').map((r) => r.code!);
   const rates = readTsv('data/irp/masters/gst-rates.tsv').map((r) => Number(r.rate_percent));
   const json = (v: unknown) => JSON.stringify(v, null, 1);
   return {
-    'src/irp/data/error-codes.generated.ts':
-      `${banner}export const ERROR_CODE_ROWS = ${json(errors)} as const;\n`,
+    'src/irp/data/error-codes.generated.ts': `${banner}export const ERROR_CODE_ROWS = ${json(errors)} as const;\n`,
     'src/irp/data/masters.generated.ts':
       `${banner}export const STATE_ROWS = ${json(states)} as const;\n\n` +
       `export const STATE_PIN_PREFIX_ROWS = ${json(pins)} as const;\n\n` +

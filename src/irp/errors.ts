@@ -58,7 +58,12 @@ export interface Finding {
   detail?: string;
 }
 
-export function finding(code: string, path: string, params: readonly string[] = [], detail?: string): Finding {
+export function finding(
+  code: string,
+  path: string,
+  params: readonly string[] = [],
+  detail?: string,
+): Finding {
   const f: Finding = { code, message: irpMessage(code, ...params), path };
   if (detail !== undefined) f.detail = detail;
   return f;

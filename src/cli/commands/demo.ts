@@ -17,7 +17,9 @@ export function register(program: Command): void {
       const { parseIrpDate } = await import('../../irp/dates.js');
       const { formatFindings } = await import('../format.js');
       const dir = join(projectRoot(), 'data', 'irp', 'samples');
-      const files = (await readdir(dir)).filter((f) => /\.request(\.fixture)?\.json$|\.fixture\.request\.json$/.test(f)).sort();
+      const files = (await readdir(dir))
+        .filter((f) => /\.request(\.fixture)?\.json$|\.fixture\.request\.json$/.test(f))
+        .sort();
       const results = [];
       for (const file of files) {
         const invoice = JSON.parse(await readFile(join(dir, file), 'utf8')) as { DocDtls?: { Dt?: string } };
@@ -30,7 +32,14 @@ export function register(program: Command): void {
         if (!opts.json) process.stdout.write(formatFindings(file, result));
       }
       const valid = results.filter((r) => r.valid).length;
-      if (opts.json) process.stdout.write(`${JSON.stringify(results.map(({ invoice: _i, ...r }) => r), null, 2)}\n`);
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify(
+            results.map(({ invoice: _i, ...r }) => r),
+            null,
+            2,
+          )}\n`,
+        );
       else
         process.stdout.write(
           `\n${results.length} sample invoices from data/irp/samples: ${valid} valid, ${results.length - valid} with findings ` +

@@ -16,11 +16,15 @@ export function register(program: Command): void {
       const { formatIrpDate, parseIrpDate, parseIsoDate } = await import('../../irp/dates.js');
       const { hasGstinShape } = await import('../../irp/gstin.js');
       const type = opts.type.toUpperCase();
-      if (type !== 'INV' && type !== 'CRN' && type !== 'DBN') throw new CliError(`--type must be INV, CRN or DBN`, 2);
-      if (!hasGstinShape(opts.gstin.toUpperCase())) throw new CliError(`--gstin ${opts.gstin} is not a GSTIN`, 2);
+      if (type !== 'INV' && type !== 'CRN' && type !== 'DBN')
+        throw new CliError(`--type must be INV, CRN or DBN`, 2);
+      if (!hasGstinShape(opts.gstin.toUpperCase()))
+        throw new CliError(`--gstin ${opts.gstin} is not a GSTIN`, 2);
       if (!parseIrpDate(opts.date)) throw new CliError(`--date ${opts.date} is not a dd/MM/yyyy date`, 2);
       const asOf = opts.asOf ? parseIsoDate(opts.asOf) : parseIrpDate(formatIrpDate(new Date()));
       if (!asOf) throw new CliError(`--as-of ${opts.asOf} is not a yyyy-MM-dd date`, 2);
-      process.stdout.write(`${computeIrn({ gstin: opts.gstin, docType: type, docNo: opts.no, docDate: opts.date, asOf })}\n`);
+      process.stdout.write(
+        `${computeIrn({ gstin: opts.gstin, docType: type, docNo: opts.no, docDate: opts.date, asOf })}\n`,
+      );
     });
 }

@@ -23,7 +23,10 @@ export function register(program: Command): void {
       try {
         input = JSON.parse(text);
       } catch (err) {
-        throw new CliError(`${file === '-' ? 'standard input' : file} is not JSON: ${(err as Error).message}`, 2);
+        throw new CliError(
+          `${file === '-' ? 'standard input' : file} is not JSON: ${(err as Error).message}`,
+          2,
+        );
       }
       const result = validateInvoice(input, { now, isLargeTaxpayer: () => Boolean(opts.largeTaxpayer) });
       if (opts.json) {

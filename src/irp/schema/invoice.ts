@@ -24,7 +24,14 @@ const yesNo = irpEnum('YesNo', ['Y', 'N'] as const);
 const phone = irpString('Phone', { min: 6, max: 12, pattern: /^([0-9]{6,12})$/ });
 const email = irpString('Email', { min: 6, max: 100, pattern: /^[a-zA-Z0-9+_.-]+@[a-zA-Z0-9.-]+$/ });
 
-export const SupplyTypeCodec = irpEnum('SupTyp', ['B2B', 'SEZWP', 'SEZWOP', 'EXPWP', 'EXPWOP', 'DEXP'] as const);
+export const SupplyTypeCodec = irpEnum('SupTyp', [
+  'B2B',
+  'SEZWP',
+  'SEZWOP',
+  'EXPWP',
+  'EXPWOP',
+  'DEXP',
+] as const);
 export const DocTypeCodec = irpEnum('DocTyp', ['INV', 'CRN', 'DBN'] as const);
 
 export const TranDtlsCodec = block(

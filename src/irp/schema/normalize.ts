@@ -47,7 +47,8 @@ function shapeOf(codec: t.Mixed): Shape {
     case 'IntersectionType': {
       const props = new Map<string, { name: string; shape: Shape }>();
       const collect = (part: Introspectable) => {
-        if (part._tag === 'IntersectionType') part.types!.forEach((p) => collect(p as unknown as Introspectable));
+        if (part._tag === 'IntersectionType')
+          part.types!.forEach((p) => collect(p as unknown as Introspectable));
         else if (part._tag === 'ExactType') collect(part.type as unknown as Introspectable);
         else
           for (const [name, sub] of Object.entries(part.props ?? {}))

@@ -59,7 +59,11 @@ function isEmptyPayload(input: unknown): boolean {
 export function validateInvoice(input: unknown, context: ValidationContext): ValidationResult {
   if (isEmptyPayload(input)) return { valid: false, errors: [finding('2255', '')], warnings: [] };
   if (typeof input !== 'object' || Array.isArray(input))
-    return { valid: false, errors: [finding('2140', '', [], 'the payload must be a JSON object')], warnings: [] };
+    return {
+      valid: false,
+      errors: [finding('2140', '', [], 'the payload must be a JSON object')],
+      warnings: [],
+    };
 
   const ctx: RuleContext = {
     ...context,

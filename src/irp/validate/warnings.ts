@@ -27,7 +27,11 @@ export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote
   ];
   for (const [path, g] of gstins) {
     if (typeof g === 'string' && g.length === 15 && !hasValidGstinCheckCharacter(g))
-      out.push({ code: 'W_GSTIN_CHECK_DIGIT', message: `GSTIN ${g} fails its check character (the IRP accepts it)`, path });
+      out.push({
+        code: 'W_GSTIN_CHECK_DIGIT',
+        message: `GSTIN ${g} fails its check character (the IRP accepts it)`,
+        path,
+      });
   }
   walkStrings(inv, '', (text, path) => {
     if (text.includes('\\'))
@@ -50,9 +54,17 @@ export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote
     });
   for (const note of notes) {
     if (note.kind === 'unknown-dropped')
-      out.push({ code: 'W_UNKNOWN_PROPERTY', message: 'not a property of the IRP schema; ignored', path: note.path });
+      out.push({
+        code: 'W_UNKNOWN_PROPERTY',
+        message: 'not a property of the IRP schema; ignored',
+        path: note.path,
+      });
     if (note.kind === 'renamed')
-      out.push({ code: 'W_PROPERTY_CASE', message: `bound case-insensitively from "${note.from}"`, path: note.path });
+      out.push({
+        code: 'W_PROPERTY_CASE',
+        message: `bound case-insensitively from "${note.from}"`,
+        path: note.path,
+      });
   }
   return out;
 }

@@ -21,7 +21,9 @@ export const documentDateRules: Rule = (inv, ctx) => {
   if (age < 0) out.push(finding('2218', 'DocDtls.Dt', [], `${text} is after today`));
   const seller = inv.SellerDtls?.Gstin;
   if (age >= REPORTING_WINDOW_DAYS && typeof seller === 'string' && ctx.isLargeTaxpayer?.(seller))
-    out.push(finding('2305', 'DocDtls.Dt', [], `${text} is ${age} days old; the limit is ${REPORTING_WINDOW_DAYS}`));
+    out.push(
+      finding('2305', 'DocDtls.Dt', [], `${text} is ${age} days old; the limit is ${REPORTING_WINDOW_DAYS}`),
+    );
   return out;
 };
 
@@ -31,7 +33,8 @@ export const documentDateRules: Rule = (inv, ctx) => {
  * validator only warns (see warnings.ts) — the lenient reading of a contradicted rule.
  */
 export const precedingDocumentRule: Rule = (inv) => {
-  if (inv.DocDtls?.Typ === 'CRN' && !hasPrecedingDocument(inv)) return [finding('2191', 'RefDtls.PrecDocDtls')];
+  if (inv.DocDtls?.Typ === 'CRN' && !hasPrecedingDocument(inv))
+    return [finding('2191', 'RefDtls.PrecDocDtls')];
   return [];
 };
 
@@ -44,7 +47,8 @@ export const exportDetailRules: Rule = (inv) => {
   const out: Finding[] = [];
   const exp = inv.ExpDtls;
   if (!exp) return out;
-  if (typeof exp.Port === 'string' && !isPort(exp.Port)) out.push(finding('2201', 'ExpDtls.Port', [], `${exp.Port} is not in the port master`));
+  if (typeof exp.Port === 'string' && !isPort(exp.Port))
+    out.push(finding('2201', 'ExpDtls.Port', [], `${exp.Port} is not in the port master`));
   if (typeof exp.ForCur === 'string' && !isCurrency(exp.ForCur))
     out.push(finding('2203', 'ExpDtls.ForCur', [], `${exp.ForCur} is not in the currency master`));
   return out;

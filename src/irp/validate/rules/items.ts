@@ -13,13 +13,15 @@ import { isIntraState } from './supply.js';
 export const itemListRules: Rule = (inv, ctx) => {
   const out: Finding[] = [];
   const items = Array.isArray(inv.ItemList) ? inv.ItemList : [];
-  if (items.length > ctx.maxItems) out.push(finding('2173', 'ItemList', [], `${items.length} items; limit ${ctx.maxItems}`));
+  if (items.length > ctx.maxItems)
+    out.push(finding('2173', 'ItemList', [], `${items.length} items; limit ${ctx.maxItems}`));
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const sl = item?.SlNo;
     if (typeof sl !== 'string') return;
     const key = String(Number(sl)); // "01" and "1" are the same serial number
-    if (seen.has(key)) out.push(finding('2233', `ItemList[${i}].SlNo`, [], `SlNo ${sl} repeats item ${seen.get(key)! + 1}`));
+    if (seen.has(key))
+      out.push(finding('2233', `ItemList[${i}].SlNo`, [], `SlNo ${sl} repeats item ${seen.get(key)! + 1}`));
     else seen.set(key, i);
   });
   return out;
@@ -35,8 +37,10 @@ export const itemRules: Rule = (inv, ctx) => {
     const at = `ItemList[${i}]`;
     const hsn = String(item.HsnCd ?? '');
     const rate = num(item.GstRt);
-    if (rate !== undefined && !isGstRate(rate)) out.push(finding('2240', `${at}.GstRt`, [hsn], `${rate} is not a GST slab`));
-    if (typeof item.Unit === 'string' && !isUqc(item.Unit)) out.push(finding('2177', `${at}.Unit`, [item.Unit]));
+    if (rate !== undefined && !isGstRate(rate))
+      out.push(finding('2240', `${at}.GstRt`, [hsn], `${rate} is not a GST slab`));
+    if (typeof item.Unit === 'string' && !isUqc(item.Unit))
+      out.push(finding('2177', `${at}.Unit`, [item.Unit]));
     if (item.IsServc === 'N') {
       if (item.Qty === undefined) out.push(finding('2238', `${at}.Qty`, [hsn]));
       if (item.Unit === undefined) out.push(finding('2239', `${at}.Unit`, [hsn]));
@@ -68,7 +72,10 @@ export const itemRules: Rule = (inv, ctx) => {
       const igst = amt(item.IgstAmt);
       const [cgst, sgst] = [amt(item.CgstAmt), amt(item.SgstAmt)];
       if (intra) {
-        if ((cgst > 0 || sgst > 0 || rate > 0) && (!within(cgst, full / 2, tol) || !within(sgst, full / 2, tol))) {
+        if (
+          (cgst > 0 || sgst > 0 || rate > 0) &&
+          (!within(cgst, full / 2, tol) || !within(sgst, full / 2, tol))
+        ) {
           out.push(
             cgst === 0 && sgst === 0 && rate > 0
               ? finding('2241', `${at}.CgstAmt`, [hsn])
@@ -84,7 +91,11 @@ export const itemRules: Rule = (inv, ctx) => {
     if (assAmt !== undefined && cesRt !== undefined && !within(amt(item.CesAmt), (assAmt * cesRt) / 100, tol))
       out.push(finding('2266', `${at}.CesAmt`, [hsn], `expected ${round2((assAmt * cesRt) / 100)}`));
     const stRt = num(item.StateCesRt);
-    if (assAmt !== undefined && stRt !== undefined && !within(amt(item.StateCesAmt), (assAmt * stRt) / 100, tol))
+    if (
+      assAmt !== undefined &&
+      stRt !== undefined &&
+      !within(amt(item.StateCesAmt), (assAmt * stRt) / 100, tol)
+    )
       out.push(finding('2267', `${at}.StateCesAmt`, [hsn], `expected ${round2((assAmt * stRt) / 100)}`));
   });
   return out;

@@ -19,7 +19,8 @@ const isGstin = (g: unknown): g is string => typeof g === 'string' && g.length =
 export const stateCodeRules: Rule = (inv) => {
   const out: Finding[] = [];
   const check = (value: unknown, path: string, code: string, params: string[] = []) => {
-    if (typeof value === 'string' && !isStateCode(value)) out.push(finding(code, path, params, `${value} is not a state code`));
+    if (typeof value === 'string' && !isStateCode(value))
+      out.push(finding(code, path, params, `${value} is not a state code`));
   };
   check(inv.SellerDtls?.Stcd, 'SellerDtls.Stcd', '2259');
   check(inv.BuyerDtls?.Stcd, 'BuyerDtls.Stcd', '2260');
@@ -33,12 +34,14 @@ export const gstinStateRules: Rule = (inv) => {
   const out: Finding[] = [];
   const seller = inv.SellerDtls;
   if (isGstin(seller?.Gstin) && typeof seller.Stcd === 'string' && isStateCode(seller.Stcd)) {
-    if (gstinStateCode(seller.Gstin) !== canonicalStateCode(seller.Stcd)) out.push(finding('2258', 'SellerDtls.Stcd'));
+    if (gstinStateCode(seller.Gstin) !== canonicalStateCode(seller.Stcd))
+      out.push(finding('2258', 'SellerDtls.Stcd'));
   }
   const buyer = inv.BuyerDtls;
   const exportLike = buyer?.Stcd === OTHER_COUNTRY_STATE_CODE || buyer?.Gstin === 'URP';
   if (!exportLike && isGstin(buyer?.Gstin) && typeof buyer.Stcd === 'string' && isStateCode(buyer.Stcd)) {
-    if (gstinStateCode(buyer.Gstin) !== canonicalStateCode(buyer.Stcd)) out.push(finding('2265', 'BuyerDtls.Stcd'));
+    if (gstinStateCode(buyer.Gstin) !== canonicalStateCode(buyer.Stcd))
+      out.push(finding('2265', 'BuyerDtls.Stcd'));
   }
   if (isGstin(seller?.Gstin) && seller.Gstin === buyer?.Gstin) out.push(finding('2211', 'BuyerDtls.Gstin'));
   return out;

@@ -43,7 +43,9 @@ export const recipientRules: Rule = (inv) => {
     return out;
   }
   if (buyer.Gstin === 'URP') {
-    out.push(type === 'DEXP' ? finding('2171', 'BuyerDtls.Gstin') : finding('2212', 'BuyerDtls.Gstin', [type]));
+    out.push(
+      type === 'DEXP' ? finding('2171', 'BuyerDtls.Gstin') : finding('2212', 'BuyerDtls.Gstin', [type]),
+    );
   }
   if (pos === OTHER_COUNTRY_STATE_CODE) out.push(finding('2242', 'BuyerDtls.Pos', [type]));
   return out;
