@@ -1,0 +1,146 @@
+/**
+ * invoice-source over kafkajs (pure JavaScript, the default adapter): a consumer group with manual
+ * commits; batches per partition, processed concurrently across partitions.
+ */
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type {
+  InvoiceSource,
+  SourceBatch,
+  SourceMessage,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../../pipeline/ports.js';
+
+export interface KafkajsSourceOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning: boolean;
+  /** Partitions handled at the same time by this consumer. */
+  partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
+  /** Read only committed records (for topics written transactionally upstream). */
+  readCommitted: boolean;
+}
+
+export class KafkajsSource implements InvoiceSource {
+  readonly name = 'kafkajs';
+  private readonly consumer: Consumer;
+  private assigned: TopicPartition[] = [];
+  private stopped: (() => void) | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly opts: KafkajsSourceOptions,
+    private readonly log: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: opts.sessionTimeoutMs,
+      rebalanceTimeout: Math.max(60_000, opts.sessionTimeoutMs * 2),
+      heartbeatInterval: Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)),
+      readUncommitted: !opts.readCommitted,
+      retry: { retries: 10 },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        (partitions as number[]).map((partition) => ({ topic, partition })),
+      );
+      this.log.info({ assignment: payload.memberAssignment }, 'partitions assigned');
+    });
+  }
+
+  async run(handler: (batch: SourceBatch) => Promise<void>): Promise<void> {
+    const finished = new Promise<void>((resolve, reject) => {
+      this.stopped = resolve;
+      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+      });
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const messages: SourceMessage[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          headers: Object.fromEntries(
+            Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+          ) as SourceMessage['headers'],
+          timestamp: m.timestamp,
+        }));
+        await handler({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages,
+          heartbeat,
+          isActive: () => isRunning() && !isStale() && !this.stopping,
+          resolveOffset,
+        });
+      },
+    });
+    return finished;
+  }
+
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(
+      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+    );
+  }
+
+  pause(partitions: TopicPartition[]): void {
+    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.pause([{ topic, partitions: ps }]);
+  }
+
+  resume(partitions: TopicPartition[]): void {
+    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
+  }
+
+  assignment(): TopicPartition[] {
+    return [...this.assigned];
+  }
+
+  async lag(): Promise<{ topic: string; partition: number; lag: number }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const out: { topic: string; partition: number; lag: number }[] = [];
+      const committed = await admin.fetchOffsets({ groupId: this.opts.groupId, topics: this.opts.topics });
+      for (const t of committed) {
+        const ends = await admin.fetchTopicOffsets(t.topic);
+        for (const p of t.partitions) {
+          const end = ends.find((e) => e.partition === p.partition);
+          if (!end) continue;
+          const c = BigInt(p.offset === '-1' ? end.low : p.offset);
+          out.push({ topic: t.topic, partition: p.partition, lag: Number(BigInt(end.high) - c) });
+        }
+      }
+      return out;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    // disconnect() waits for running eachBatch handlers, then leaves the group (a clean rebalance).
+    await this.consumer.disconnect();
+    this.stopped?.();
+  }
+}
+
+export function groupByTopic(partitions: TopicPartition[]): Map<string, number[]> {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions)
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+  return byTopic;
+}

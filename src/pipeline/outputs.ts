@@ -1,0 +1,125 @@
+/**
+ * The three output records, keyed by document key (README: topics and record formats):
+ * - result: what the IRP registered (IRN, AckNo, signed invoice and QR, e-way bill fields), `recovered`
+ *   when a 2150 was resolved to the earlier registration;
+ * - error: a rejection with every IRP (or mapping) code, message and path, plus the normalised payload;
+ * - dead letter: the raw input bytes, with Kafka Connect–style headers saying where it came from and why.
+ */
+import type { MappedEvent } from '../../connectors/types.js';
+import type { Failure } from './failures.js';
+import type { OutputRecord, SourceMessage } from './ports.js';
+
+export interface OutputTopics {
+  results: string;
+  errors: string;
+  deadLetter: string;
+}
+
+export interface SourceCoordinates {
+  id: string;
+  connector: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** Header names on error and dead-letter records (prefix after Kafka Connect's `__connect.errors.`). */
+export const HEADER = {
+  topic: 'irp-bridge.errors.topic',
+  partition: 'irp-bridge.errors.partition',
+  offset: 'irp-bridge.errors.offset',
+  stage: 'irp-bridge.errors.stage',
+  code: 'irp-bridge.errors.code',
+  message: 'irp-bridge.errors.message',
+  sourceId: 'irp-bridge.errors.source.id',
+  connector: 'irp-bridge.errors.connector',
+  kind: 'irp-bridge.output.kind',
+} as const;
+
+function coordinates(sourceId: string, connector: string, msg: SourceMessage): SourceCoordinates {
+  return { id: sourceId, connector, topic: msg.topic, partition: msg.partition, offset: msg.offset };
+}
+
+function errorHeaders(source: SourceCoordinates, f: Failure): Record<string, string> {
+  return {
+    [HEADER.topic]: source.topic,
+    [HEADER.partition]: String(source.partition),
+    [HEADER.offset]: source.offset,
+    [HEADER.stage]: f.stage,
+    [HEADER.code]: f.code,
+    // Header values are for humans and routing; keep them short and single-line.
+    [HEADER.message]: f.message.replace(/\s+/g, ' ').slice(0, 500),
+    [HEADER.sourceId]: source.id,
+    [HEADER.connector]: source.connector,
+  };
+}
+
+export interface OutputContext {
+  sourceId: string;
+  connector: string;
+  topics: OutputTopics;
+  now: () => Date;
+}
+
+export function resultRecord(
+  ctx: OutputContext,
+  msg: SourceMessage,
+  event: MappedEvent,
+  data: Record<string, unknown>,
+  recovered: boolean,
+): OutputRecord {
+  const source = coordinates(ctx.sourceId, ctx.connector, msg);
+  const value = {
+    kind: event.kind,
+    docKey: event.docKey,
+    ...data,
+    recovered,
+    source,
+    processedAt: ctx.now().toISOString(),
+  };
+  return {
+    topic: ctx.topics.results,
+    key: event.docKey,
+    value: JSON.stringify(value),
+    headers: { [HEADER.kind]: 'result', [HEADER.sourceId]: ctx.sourceId },
+  };
+}
+
+export function errorRecord(
+  ctx: OutputContext,
+  msg: SourceMessage,
+  f: Failure,
+  docKey: string | null,
+  payload: unknown,
+  kind?: string,
+): OutputRecord {
+  const source = coordinates(ctx.sourceId, ctx.connector, msg);
+  const value = {
+    kind: kind ?? null,
+    docKey,
+    stage: f.stage,
+    family: f.family,
+    errors: f.errors,
+    payload: payload ?? null,
+    source,
+    processedAt: ctx.now().toISOString(),
+  };
+  return {
+    topic: ctx.topics.errors,
+    key: docKey ?? msg.key?.toString('utf8') ?? null,
+    value: JSON.stringify(value),
+    headers: { [HEADER.kind]: 'error', ...errorHeaders(source, f) },
+  };
+}
+
+export function deadLetterRecord(ctx: OutputContext, msg: SourceMessage, f: Failure): OutputRecord {
+  const source = coordinates(ctx.sourceId, ctx.connector, msg);
+  const original: Record<string, string | Buffer> = {};
+  for (const [k, v] of Object.entries(msg.headers)) if (v !== undefined) original[k] = v;
+  return {
+    topic: ctx.topics.deadLetter,
+    key: msg.key,
+    value: msg.value ?? Buffer.alloc(0),
+    headers: { ...original, [HEADER.kind]: 'dead-letter', ...errorHeaders(source, f) },
+  };
+}

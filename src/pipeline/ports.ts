@@ -1,0 +1,118 @@
+/**
+ * The pipeline's ports: small interfaces the adapters (Kafka clients, files, Avro, the IRP client)
+ * implement. The pipeline imports nothing else from the outside world; src/cli wires adapters to ports.
+ */
+import type { Connector, MappedEvent } from '../../connectors/types.js';
+import type { Failure } from './failures.js';
+
+export type Headers = Record<string, string | Buffer | undefined>;
+
+/** One input record, as a source delivers it. Offsets are decimal strings (int64). */
+export interface SourceMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Headers;
+  timestamp?: string;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface TopicPartitionOffset extends TopicPartition {
+  /** The next offset to read (last processed + 1), as Kafka commits it. */
+  offset: string;
+}
+
+/** A batch of one partition, in offset order, with the liveness hooks of the consumer group. */
+export interface SourceBatch extends TopicPartition {
+  messages: SourceMessage[];
+  /** Keep group membership alive during long work (waits for a closed circuit, slow IRP calls). */
+  heartbeat(): Promise<void>;
+  /** False once the source is stopping or the partition was revoked: stop starting new work. */
+  isActive(): boolean;
+  /**
+   * Tells the source a record is finished, so it does not deliver it again in this session; records
+   * not resolved when the handler returns are fetched again (after a halt or a revocation).
+   */
+  resolveOffset(offset: string): void;
+}
+
+/**
+ * invoice-source: delivers batches per partition and takes commits. `run` resolves when the source
+ * stops. Errors: connection failures reject `run`; a handler rejection stops the source (the runner
+ * never lets one escape for a single record).
+ */
+export interface InvoiceSource {
+  readonly name: string;
+  run(handler: (batch: SourceBatch) => Promise<void>): Promise<void>;
+  commit(offsets: TopicPartitionOffset[]): Promise<void>;
+  pause(partitions: TopicPartition[]): void;
+  resume(partitions: TopicPartition[]): void;
+  /** Partitions currently assigned (for pausing everything while the IRP circuit is open). */
+  assignment(): TopicPartition[];
+  /** Called with the partitions about to be revoked (after in-flight work was given a chance). */
+  onRevoke?(listener: (partitions: TopicPartition[]) => Promise<void>): void;
+  /** Consumer lag per partition, where the source can tell. */
+  lag?(): Promise<{ topic: string; partition: number; lag: number }[]>;
+  stop(): Promise<void>;
+}
+
+/** One output record. */
+export interface OutputRecord {
+  topic: string;
+  key: string | Buffer | null;
+  value: Buffer | string;
+  headers: Record<string, string | Buffer>;
+}
+
+/**
+ * output-sink: publishes records and resolves only when the broker acknowledged all of them (acks=all).
+ * With `transactional`, `commitTransaction` publishes outputs and the consumer offsets atomically.
+ */
+export interface OutputSink {
+  readonly name: string;
+  send(records: OutputRecord[]): Promise<void>;
+  readonly transactional: boolean;
+  /** Exactly-once: outputs and offsets in one Kafka transaction; rejects (and aborts) on failure. */
+  sendInTransaction?(
+    records: OutputRecord[],
+    offsets: TopicPartitionOffset[],
+    groupId: string,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** event-decoder: raw bytes → the record the connector maps; a failure is a dead letter. */
+export interface EventDecoder {
+  decode(
+    value: Buffer,
+  ): Promise<{ ok: true; record: unknown; schemaId?: number } | { ok: false; failure: Failure }>;
+}
+
+/** What the IRP answered for one event, as the pipeline publishes it. */
+export interface IrpSuccess {
+  /** IRP response fields (Irn, AckNo, AckDt, Status, SignedInvoice, SignedQRCode, EwbNo, …). */
+  data: Record<string, unknown>;
+  /** 2150 resolved to the earlier registration. */
+  recovered: boolean;
+}
+
+/**
+ * irp-gateway: submits a mapped, validated event to the IRP. Resolves with the success or a failure
+ * of family `rejected`, `conflict`, `credentials` or `transient` — never throws for IRP answers.
+ */
+export interface IrpGateway {
+  submit(event: MappedEvent): Promise<{ ok: true; success: IrpSuccess } | { ok: false; failure: Failure }>;
+  /** Whether the IRP is usable now (circuit closed or half-open). */
+  available(): boolean;
+  /** Resolves when the IRP becomes usable again (the circuit half-opens), or after `maxWaitMs`. */
+  waitUntilAvailable(maxWaitMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type { Connector, MappedEvent };
