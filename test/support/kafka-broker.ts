@@ -1,0 +1,457 @@
+/**
+ * A real, throwaway Apache Kafka broker for integration tests and local development: one JVM running a
+ * single KRaft node that is both broker and controller, on free loopback ports, with its data and log
+ * in a fresh temporary folder. No Docker: the jars come from Maven (scripts/kafka/fetch-jars.sh).
+ *
+ * Topics are NOT auto-created (`auto.create.topics.enable=false`, see {@link KafkaBrokerOptions}): a
+ * test creates its topics, as an operator does in production, so a misspelt topic fails loudly instead
+ * of silently becoming a new empty one.
+ *
+ * Every JVM started here is stopped by {@link KafkaBroker.stop}, by the process's exit and signal
+ * handlers, and, should this process be killed outright, by a small watchdog that notices the parent
+ * is gone. Only the PIDs started here are ever signalled.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface KafkaBrokerOptions {
+  /** Partitions of a topic created without a count. Default 3. */
+  numPartitions?: number;
+  /**
+   * Let a producer or consumer create a topic just by naming it. Default false: tests create their
+   * topics explicitly (test/support/kafka.ts `createTopic`).
+   */
+  autoCreateTopics?: boolean;
+  /** How long to wait for the broker to answer metadata and group requests. Default 60 000 ms. */
+  startTimeoutMs?: number;
+  /** The JVM's maximum heap. Default `512m`. */
+  heap?: string;
+  /** Keep the temporary folder (data, server.properties, broker.log) after stop. Default: env KAFKA_KEEP_DIR=1. */
+  keepDir?: boolean;
+  /** Extra server.properties entries; they override the defaults written here. */
+  serverProperties?: Record<string, string | number | boolean>;
+}
+
+export interface KafkaBroker {
+  /** Bootstrap servers, `127.0.0.1:<port>`. */
+  readonly brokers: string;
+  /** The Apache Kafka version running. */
+  readonly version: string;
+  /** The temporary folder holding server.properties, data/ and broker.log. */
+  readonly dir: string;
+  /** The broker's own log (stdout and stderr of the JVM). */
+  readonly logFile: string;
+  readonly pid: number;
+  /** SIGTERM the JVM, wait for it (SIGKILL after 20 s), then remove the folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const fetchScript = join(repoRoot, 'scripts', 'kafka', 'fetch-jars.sh');
+const STOP_GRACE_MS = 20_000;
+const START_ATTEMPTS = 3;
+
+/**
+ * Resolves the broker jars (a no-op once cached) and returns the classpath folder.
+ * Throws with the script's output if Maven or Java is missing or the download fails.
+ */
+export async function ensureKafkaJars(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [fetchScript], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+      process.stderr.write(chunk);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const libs = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && libs) resolve(libs);
+      else reject(new Error(`${fetchScript} exited with ${code}:\n${err}`));
+    });
+  });
+}
+
+/** Starts a single-node Kafka broker and resolves once it serves metadata and consumer-group requests. */
+export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
+  const libs = await ensureKafkaJars();
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    try {
+      return await startOnce(libs, opts);
+    } catch (error) {
+      // Free ports are picked, released, then bound by the JVM: another process may take one in
+      // between. Only that race is worth another try.
+      if (!(error instanceof PortTakenError)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+class PortTakenError extends Error {}
+
+interface LiveBroker {
+  child: ChildProcess;
+  dir: string;
+  keepDir: boolean;
+  stop(): Promise<void>;
+}
+
+/** Brokers started by this process and not yet stopped: what the exit and signal handlers clean up. */
+const live = new Set<LiveBroker>();
+
+async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaBroker> {
+  const version = basename(dirname(libs));
+  const keepDir = opts.keepDir ?? process.env.KAFKA_KEEP_DIR === '1';
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
+  const dir = await mkdtemp(join(tmpdir(), 'irp-bridge-kafka-'));
+  const logFile = join(dir, 'broker.log');
+  const propsFile = join(dir, 'server.properties');
+  const log4jFile = join(dir, 'log4j2.properties');
+  const [port, controllerPort] = await freePorts(2);
+  const brokers = `127.0.0.1:${port}`;
+
+  const props: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.bootstrap.servers': `127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'log.dirs': join(dir, 'data'),
+    'num.partitions': opts.numPartitions ?? 3,
+    'auto.create.topics.enable': opts.autoCreateTopics ?? false,
+    // One broker: every internal topic has one replica. Few partitions keep the first group or
+    // transaction quick to set up; tests do not need the coordinator load spread.
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.num.partitions': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'share.coordinator.state.topic.num.partitions': 1,
+    'min.insync.replicas': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    // A 2-core machine runs the tests beside this JVM: few threads.
+    'num.network.threads': 2,
+    'num.io.threads': 2,
+    'background.threads': 2,
+    'num.recovery.threads.per.data.dir': 1,
+    ...opts.serverProperties,
+  };
+  await writeFile(propsFile, toProperties(props));
+  await writeFile(
+    log4jFile,
+    [
+      'status = warn',
+      'appender.out.type = Console',
+      'appender.out.name = OUT',
+      'appender.out.layout.type = PatternLayout',
+      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = info',
+      'rootLogger.appenderRef.out.ref = OUT',
+      '',
+    ].join('\n'),
+  );
+
+  const java = javaBinary();
+  const jvmArgs = [
+    `-Xmx${opts.heap ?? '512m'}`,
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${log4jFile}`,
+    // Names the folder on the command line, so a process list shows whose JVM this is.
+    `-Dirp.bridge.kafka.dir=${dir}`,
+    '-cp',
+    join(libs, '*'),
+  ];
+
+  const cleanupDir = async () => {
+    if (!keepDir) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  try {
+    await formatStorage(java, jvmArgs, propsFile, logFile);
+  } catch (error) {
+    await cleanupDir();
+    throw error;
+  }
+
+  const logFd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(java, [...jvmArgs, 'kafka.Kafka', propsFile], { stdio: ['ignore', logFd, logFd] });
+  } finally {
+    closeSync(logFd);
+  }
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const watchdog = startWatchdog(child, dir, keepDir);
+
+  let stopping: Promise<void> | undefined;
+  const entry: LiveBroker = {
+    child,
+    dir,
+    keepDir,
+    stop: () =>
+      (stopping ??= (async () => {
+        live.delete(entry);
+        if (isRunning(child)) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => isRunning(child) && child.kill('SIGKILL'), STOP_GRACE_MS);
+          await exited;
+          clearTimeout(timer);
+        }
+        if (watchdog && isRunning(watchdog)) watchdog.kill('SIGKILL');
+        await cleanupDir();
+      })()),
+  };
+  live.add(entry);
+  installProcessHandlers();
+
+  try {
+    await Promise.race([
+      waitForKafka(brokers, {
+        timeoutMs,
+        check: () =>
+          isRunning(child) ? undefined : `the JVM exited (${child.exitCode ?? child.signalCode})`,
+      }),
+      spawnError.then((error) => {
+        throw new Error(`could not start ${java}: ${error.message}`);
+      }),
+    ]);
+  } catch (error) {
+    const tail = await logTail(logFile);
+    await entry.stop();
+    if (/Address already in use|BindException/.test(tail)) throw new PortTakenError(tail);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Kafka ${version} did not start on ${brokers}: ${reason}\n--- last lines of ${logFile} ---\n${tail}`,
+      { cause: error },
+    );
+  }
+
+  return {
+    brokers,
+    version,
+    dir,
+    logFile,
+    pid: child.pid ?? -1,
+    stop: entry.stop,
+  };
+}
+
+/**
+ * Waits until the cluster at `brokers` answers a metadata request, lists topics and has a group
+ * coordinator (the first FindCoordinator creates `__consumer_offsets`, so the first consumer group of a
+ * test does not wait for it). Throws after `timeoutMs`, or as soon as `check` returns a reason.
+ */
+export async function waitForKafka(
+  brokers: string,
+  { timeoutMs = 60_000, check }: { timeoutMs?: number; check?: () => string | undefined } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const [host = '127.0.0.1', port = '9092'] = (brokers.split(',')[0] ?? '').trim().split(':');
+  let last = 'no answer yet';
+  for (;;) {
+    const stopped = check?.();
+    if (stopped) throw new Error(stopped);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms (${last})`);
+    try {
+      await tcpProbe(host, Number(port));
+      await kafkaProbe(brokers);
+      return;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+      await sleep(250);
+    }
+  }
+}
+
+async function kafkaProbe(brokers: string): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'irp-bridge-test-probe',
+    brokers: brokers.split(',').map((b) => b.trim()),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2_000,
+    requestTimeout: 5_000,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    await admin.listTopics();
+    await admin.describeGroups(['irp-bridge-test-probe']);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function tcpProbe(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`${host}:${port} did not accept a connection`));
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
+  });
+}
+
+/** `kafka-storage.sh format --standalone`: a fresh cluster id and a one-voter dynamic quorum. */
+async function formatStorage(java: string, jvmArgs: string[], propsFile: string, logFile: string) {
+  // A cluster id is 16 random bytes in URL-safe base64 without padding (what `random-uuid` prints).
+  const clusterId = randomBytes(16).toString('base64url');
+  const args = [
+    ...jvmArgs,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    clusterId,
+    '-c',
+    propsFile,
+    '--standalone',
+  ];
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(java, args, { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const text = `${stdout}${stderr}`;
+      if (!error) resolve(text);
+      else if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        reject(new Error(`'${java}' not found: Kafka needs Java 17 or later on PATH (or JAVA_HOME)`));
+      else reject(new Error(`kafka-storage format failed: ${error.message}\n${text}`));
+    });
+  });
+  await writeFile(logFile, `--- kafka-storage format ---\n${output}\n--- kafka.Kafka ---\n`);
+}
+
+/** Ports the OS hands out for 127.0.0.1, held together so they differ, then released. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    return address.port;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+/**
+ * A detached shell that outlives a killed parent: when this process is gone but the JVM is not, it
+ * stops the JVM (TERM, then KILL) and removes the folder. It ends by itself once either is gone.
+ */
+function startWatchdog(jvm: ChildProcess, dir: string, keepDir: boolean): ChildProcess | undefined {
+  if (jvm.pid === undefined) return undefined;
+  const script = `
+    parent=$1 jvm=$2 dir=$3 keep=$4
+    while kill -0 "$parent" 2>/dev/null && kill -0 "$jvm" 2>/dev/null; do sleep 1; done
+    kill -0 "$parent" 2>/dev/null && exit 0
+    if kill -0 "$jvm" 2>/dev/null; then
+      kill -TERM "$jvm" 2>/dev/null
+      for _ in $(seq 1 40); do kill -0 "$jvm" 2>/dev/null || break; sleep 0.5; done
+      kill -KILL "$jvm" 2>/dev/null
+    fi
+    [ "$keep" = 1 ] || rm -rf "$dir"`;
+  const watchdog = spawn(
+    'bash',
+    [
+      '-c',
+      script,
+      'irp-bridge-kafka-watchdog',
+      String(process.pid),
+      String(jvm.pid),
+      dir,
+      keepDir ? '1' : '0',
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.on('error', () => undefined);
+  watchdog.unref();
+  return watchdog;
+}
+
+let handlersInstalled = false;
+
+/** Stops what is still running when the process exits or is told to stop. */
+function installProcessHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  // 'exit' allows no waiting: kill outright; the data is throwaway.
+  process.once('exit', () => {
+    for (const broker of live) {
+      if (isRunning(broker.child)) broker.child.kill('SIGKILL');
+      if (!broker.keepDir) rmSync(broker.dir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      void Promise.allSettled([...live].map((broker) => broker.stop())).then(() => {
+        // Nobody else handles the signal (a plain script): do what it would have done by default.
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    };
+    process.once(signal, onSignal);
+  }
+}
+
+/** Spawned (it has a PID) and not yet exited. */
+function isRunning(child: ChildProcess): boolean {
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+function javaBinary(): string {
+  const home = process.env.JAVA_HOME;
+  return home ? join(home, 'bin', 'java') : 'java';
+}
+
+function toProperties(props: Record<string, string | number | boolean>): string {
+  return `${Object.entries(props)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join('\n')}\n`;
+}
+
+async function logTail(file: string, lines = 60): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
