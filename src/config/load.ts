@@ -69,8 +69,6 @@ export function parseSourceConfig(text: string, file: string): SourceConfig {
         `irp.credentials[${i}]: give either file or all of clientId, clientSecret, userName, password`,
       );
   });
-  if (config.pipeline?.mode === 'exactly-once' && config.kafka.adapter === 'confluent')
-    problems.push('pipeline.mode: exactly-once is implemented on the kafkajs adapter only');
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
 }

@@ -97,10 +97,12 @@ export class KafkajsSource implements InvoiceSource {
   }
 
   pause(partitions: TopicPartition[]): void {
+    if (this.stopping) return; // the client refuses calls once disconnected
     for (const [topic, ps] of groupByTopic(partitions)) this.consumer.pause([{ topic, partitions: ps }]);
   }
 
   resume(partitions: TopicPartition[]): void {
+    if (this.stopping) return;
     for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
   }
 

@@ -1,0 +1,260 @@
+/**
+ * invoice-source and output-sink over @confluentinc/kafka-javascript (librdkafka; the maintained
+ * successor of node-rdkafka), through its KafkaJS-compatible promise API. An optional dependency: it
+ * builds from source here (`CKJS_LINKING=dynamic npm install`, about 4 minutes), so `loadConfluent`
+ * explains what to do when it is missing instead of failing at import.
+ *
+ * Differences from kafkajs that matter here: heartbeats are librdkafka's own (the batch `heartbeat` is
+ * a no-op), batches hold at most `js.consumer.max.batch.size` messages, and transactional offsets are
+ * sent with the consumer itself (KIP-447 fencing by group metadata) rather than a group id.
+ */
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { Logger } from 'pino';
+import type { KafkaConnection } from '../../config/source-config.js';
+import type {
+  InvoiceSource,
+  OutputRecord,
+  OutputSink,
+  SourceBatch,
+  SourceMessage,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../../pipeline/ports.js';
+import { groupByTopic } from './kafkajs-source.js';
+
+type Module = typeof import('@confluentinc/kafka-javascript');
+
+export async function loadConfluent(): Promise<Module> {
+  try {
+    return await import('@confluentinc/kafka-javascript');
+  } catch (err) {
+    throw new Error(
+      'the confluent Kafka adapter needs @confluentinc/kafka-javascript, which is not installed: ' +
+        'install the build tools (g++, make, python3; optionally libzstd-dev libsasl2-dev liblz4-dev libssl-dev) and run ' +
+        '`CKJS_LINKING=dynamic npm install`, or use kafka.adapter: kafkajs',
+      { cause: err },
+    );
+  }
+}
+
+function pinoLogger(log: Logger, namespace = 'librdkafka'): KafkaJS.Logger {
+  const child = log.child({ kafka: namespace });
+  const self: KafkaJS.Logger = {
+    info: (m, e) => child.debug(e ?? {}, m), // librdkafka is chatty at info
+    warn: (m, e) => child.warn(e ?? {}, m),
+    error: (m, e) => child.error(e ?? {}, m),
+    debug: (m, e) => child.trace(e ?? {}, m),
+    namespace: (ns) => pinoLogger(log, ns),
+    setLogLevel: () => undefined,
+  };
+  return self;
+}
+
+function globalConfig(conn: KafkaConnection): Record<string, string | boolean | number> {
+  const c: Record<string, string | boolean | number> = {};
+  if (conn.ssl?.enabled) {
+    if (conn.ssl.caFile) c['ssl.ca.location'] = conn.ssl.caFile;
+    if (conn.ssl.certFile) c['ssl.certificate.location'] = conn.ssl.certFile;
+    if (conn.ssl.keyFile) c['ssl.key.location'] = conn.ssl.keyFile;
+    if (conn.ssl.rejectUnauthorized === false) c['enable.ssl.certificate.verification'] = false;
+  }
+  return c;
+}
+
+export interface ConfluentOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning: boolean;
+  partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
+  readCommitted: boolean;
+  transactionalId?: string;
+}
+
+/** A source and a sink sharing one client, so a transaction can carry the consumer's offsets. */
+export async function createConfluentAdapters(
+  conn: KafkaConnection,
+  opts: ConfluentOptions,
+  log: Logger,
+): Promise<{ source: ConfluentSource; sink: ConfluentSink }> {
+  const mod = await loadConfluent();
+  const kafka = new mod.KafkaJS.Kafka({
+    ...globalConfig(conn),
+    kafkaJS: {
+      clientId: conn.clientId,
+      brokers: conn.brokers,
+      ssl: Boolean(conn.ssl?.enabled),
+      ...(conn.sasl
+        ? {
+            sasl: {
+              mechanism: conn.sasl.mechanism,
+              username: conn.sasl.username,
+              password: conn.sasl.password,
+            } as KafkaJS.SASLOptions,
+          }
+        : {}),
+      logger: pinoLogger(log),
+      logLevel: mod.KafkaJS.logLevel.WARN,
+    },
+  });
+  const source = new ConfluentSource(kafka, opts, log);
+  const sink = new ConfluentSink(kafka, source, opts.transactionalId);
+  return { source, sink };
+}
+
+export class ConfluentSource implements InvoiceSource {
+  readonly name = 'confluent';
+  readonly consumer: KafkaJS.Consumer;
+  private stopping = false;
+  private stopped: (() => void) | undefined;
+
+  constructor(
+    kafka: KafkaJS.Kafka,
+    private readonly opts: ConfluentOptions,
+    private readonly log: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      'js.consumer.max.batch.size': 100,
+      kafkaJS: {
+        groupId: opts.groupId,
+        fromBeginning: opts.fromBeginning,
+        autoCommit: false,
+        sessionTimeout: opts.sessionTimeoutMs,
+        readUncommitted: !opts.readCommitted,
+      },
+    });
+  }
+
+  async run(handler: (batch: SourceBatch) => Promise<void>): Promise<void> {
+    const finished = new Promise<void>((resolve) => (this.stopped = resolve));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.opts.topics });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch, isRunning, isStale, resolveOffset }) => {
+        const messages: SourceMessage[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          headers: Object.fromEntries(
+            Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+          ) as SourceMessage['headers'],
+          timestamp: m.timestamp,
+        }));
+        await handler({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages,
+          heartbeat: async () => undefined, // librdkafka heartbeats on its own thread
+          isActive: () => isRunning() && !isStale() && !this.stopping,
+          resolveOffset,
+        });
+      },
+    });
+    this.log.info({ topics: this.opts.topics }, 'confluent consumer running');
+    return finished;
+  }
+
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length > 0) await this.consumer.commitOffsets(offsets);
+  }
+
+  pause(partitions: TopicPartition[]): void {
+    if (this.stopping) return; // the client refuses calls once disconnected
+    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.pause([{ topic, partitions: ps }]);
+  }
+
+  resume(partitions: TopicPartition[]): void {
+    if (this.stopping) return;
+    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
+  }
+
+  assignment(): TopicPartition[] {
+    try {
+      return this.consumer.assignment().map(({ topic, partition }) => ({ topic, partition }));
+    } catch {
+      return []; // not connected yet
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.consumer.disconnect();
+    this.stopped?.();
+  }
+}
+
+export class ConfluentSink implements OutputSink {
+  readonly name = 'confluent';
+  readonly transactional: boolean;
+  private readonly producer: KafkaJS.Producer;
+  private connected: Promise<void> | undefined;
+  private txChain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    kafka: KafkaJS.Kafka,
+    private readonly source: ConfluentSource,
+    transactionalId?: string,
+  ) {
+    this.transactional = Boolean(transactionalId);
+    this.producer = kafka.producer({
+      acks: -1,
+      'enable.idempotence': true,
+      ...(transactionalId ? { 'transactional.id': transactionalId } : {}),
+      'linger.ms': 2,
+    });
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect();
+    return this.connected;
+  }
+
+  async send(records: OutputRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.connect();
+    await this.producer.sendBatch({ topicMessages: toTopicMessages(records) });
+  }
+
+  sendInTransaction(records: OutputRecord[], offsets: TopicPartitionOffset[]): Promise<void> {
+    const run = async () => {
+      await this.connect();
+      const tx = await this.producer.transaction();
+      try {
+        if (records.length > 0) await tx.sendBatch({ topicMessages: toTopicMessages(records) });
+        const topics = [...groupByTopic(offsets)].map(([topic]) => ({
+          topic,
+          partitions: offsets
+            .filter((o) => o.topic === topic)
+            .map((o) => ({ partition: o.partition, offset: o.offset })),
+        }));
+        await tx.sendOffsets({ consumer: this.source.consumer, topics });
+        await tx.commit();
+      } catch (err) {
+        await tx.abort().catch(() => undefined);
+        throw err;
+      }
+    };
+    const result = this.txChain.then(run, run);
+    this.txChain = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.producer.disconnect();
+  }
+}
+
+function toTopicMessages(records: OutputRecord[]): KafkaJS.TopicMessages[] {
+  const byTopic = new Map<string, KafkaJS.Message[]>();
+  for (const r of records) {
+    const list = byTopic.get(r.topic) ?? [];
+    list.push({ key: r.key, value: r.value, headers: r.headers });
+    byTopic.set(r.topic, list);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}

@@ -1,0 +1,35 @@
+/**
+ * Chooses the Kafka adapter a source config names. Both pass the same contract suite
+ * (test/integration/kafka-adapters.contract.test.ts) on a real broker.
+ */
+import type { Logger } from 'pino';
+import type { KafkaConnection } from '../../config/source-config.js';
+import type { InvoiceSource, OutputSink } from '../../pipeline/ports.js';
+import { createConfluentAdapters } from './confluent.js';
+import { kafkajsClient } from './kafkajs-client.js';
+import { KafkajsSink } from './kafkajs-sink.js';
+import { KafkajsSource } from './kafkajs-source.js';
+
+export type KafkaAdapterName = 'kafkajs' | 'confluent';
+
+export interface KafkaAdapterOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning: boolean;
+  partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
+  readCommitted: boolean;
+  transactionalId?: string;
+}
+
+export async function createKafkaAdapters(
+  adapter: KafkaAdapterName,
+  conn: KafkaConnection,
+  opts: KafkaAdapterOptions,
+  log: Logger,
+): Promise<{ source: InvoiceSource; sink: OutputSink }> {
+  if (adapter === 'confluent') return createConfluentAdapters(conn, opts, log);
+  const kafka = kafkajsClient(conn, log);
+  const sinkOpts = opts.transactionalId ? { transactionalId: opts.transactionalId } : {};
+  return { source: new KafkajsSource(kafka, opts, log), sink: new KafkajsSink(kafka, sinkOpts) };
+}

@@ -1,0 +1,215 @@
+/**
+ * One contract, every Kafka adapter, on the real broker: what the pipeline relies on from an
+ * invoice-source and an output-sink.
+ */
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createKafkaAdapters, type KafkaAdapterName } from '../../src/adapters/kafka/index.js';
+import type { InvoiceSource, OutputSink, SourceBatch, SourceMessage } from '../../src/pipeline/ports.js';
+import { createTopic, kafkaBrokers, kafkaClient, uniqueGroupId, uniqueTopic } from '../support/kafka.js';
+
+const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
+const ADAPTERS: KafkaAdapterName[] = ['kafkajs', 'confluent'];
+
+async function produce(topic: string, count: number, partitions = 3) {
+  const producer = kafkaClient().producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: Array.from({ length: count }, (_, i) => ({
+      key: `doc-${i % 7}`,
+      value: JSON.stringify({ i }),
+      partition: i % partitions,
+      headers: { 'erp-source': 'contract', seq: String(i) },
+    })),
+  });
+  await producer.disconnect();
+}
+
+/** Reads `expected` records from `topic` with a plain kafkajs consumer (read_committed by default). */
+async function readBack(topic: string, expected: number, readUncommitted = false) {
+  const consumer = kafkaClient().consumer({
+    groupId: uniqueGroupId('readback'),
+    readUncommitted,
+    maxWaitTimeInMs: 200,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const got: { key: string | null; value: string; headers: Record<string, string> }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`only ${got.length}/${expected} records on ${topic}`)),
+      30_000,
+    );
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        got.push({
+          key: message.key?.toString() ?? null,
+          value: message.value!.toString(),
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        });
+        if (got.length >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return got;
+}
+
+async function committed(groupId: string, topic: string) {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Object.fromEntries(t!.partitions.map((p) => [p.partition, p.offset]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const opened: { source: InvoiceSource; sink: OutputSink }[] = [];
+afterAll(async () => {
+  for (const a of opened) {
+    await a.source.stop().catch(() => undefined);
+    await a.sink.close().catch(() => undefined);
+  }
+});
+
+async function adapters(name: KafkaAdapterName, topic: string, groupId: string, transactionalId?: string) {
+  const a = await createKafkaAdapters(
+    name,
+    { clientId: `contract-${name}`, brokers: kafkaBrokers().split(',') },
+    {
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 3,
+      sessionTimeoutMs: 10_000,
+      readCommitted: true,
+      ...(transactionalId ? { transactionalId } : {}),
+    },
+    log,
+  );
+  opened.push(a);
+  return a;
+}
+
+/** Runs the source until `count` messages arrived, handing each batch to `onBatch`. */
+async function consume(
+  source: InvoiceSource,
+  count: number,
+  onBatch: (b: SourceBatch) => Promise<void> = async () => {},
+) {
+  const seen: SourceMessage[] = [];
+  const running = source.run(async (batch) => {
+    seen.push(...batch.messages);
+    await onBatch(batch);
+    for (const m of batch.messages) batch.resolveOffset(m.offset);
+    if (seen.length >= count) void source.stop();
+  });
+  await Promise.race([
+    running,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`got ${seen.length}/${count}`)), 60_000)),
+  ]);
+  return seen;
+}
+
+describe.each(ADAPTERS)('Kafka adapter contract: %s', (name) => {
+  it('delivers every record once, in partition order, with key and headers; commits stick', async () => {
+    const topic = await createTopic(uniqueTopic(`contract-in-${name}`), 3);
+    const groupId = uniqueGroupId(`contract-${name}`);
+    await produce(topic, 90);
+    const { source } = await adapters(name, topic, groupId);
+    const seen = await consume(source, 90, async (batch) => {
+      const last = batch.messages.at(-1)!;
+      await source.commit([{ topic, partition: batch.partition, offset: String(BigInt(last.offset) + 1n) }]);
+    });
+    expect(seen).toHaveLength(90);
+    expect(new Set(seen.map((m) => m.value!.toString())).size).toBe(90);
+    for (let p = 0; p < 3; p++) {
+      const offsets = seen.filter((m) => m.partition === p).map((m) => Number(m.offset));
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    }
+    const first = seen.find((m) => JSON.parse(m.value!.toString()).i === 8)!;
+    expect(first.key?.toString()).toBe('doc-1');
+    expect(String(first.headers.seq)).toBe('8');
+    expect(await committed(groupId, topic)).toEqual({ 0: '30', 1: '30', 2: '30' });
+  });
+
+  it('pause holds a partition back and resume releases it', async () => {
+    const topic = await createTopic(uniqueTopic(`contract-pause-${name}`), 2);
+    await produce(topic, 40, 2);
+    const { source } = await adapters(name, topic, uniqueGroupId(`contract-pause-${name}`));
+    let window: { from: number; to: number } | undefined;
+    const lateArrivals: { at: number; i: number }[] = [];
+    const seen = await consume(source, 60, async (batch) => {
+      for (const m of batch.messages) {
+        const i = JSON.parse(m.value!.toString()).i as number;
+        if (i >= 1000) lateArrivals.push({ at: Date.now(), i });
+      }
+      if (!window) {
+        source.pause([{ topic, partition: 1 }]);
+        window = { from: Date.now(), to: Date.now() + 1500 };
+        // Records written to the paused partition now must wait for the resume.
+        const producer = kafkaClient().producer();
+        await producer.connect();
+        await producer.send({
+          topic,
+          messages: Array.from({ length: 20 }, (_, k) => ({
+            partition: 1,
+            value: JSON.stringify({ i: 1000 + k }),
+          })),
+        });
+        await producer.disconnect();
+        setTimeout(() => source.resume([{ topic, partition: 1 }]), 1500);
+      }
+    });
+    expect(seen).toHaveLength(60);
+    expect(lateArrivals).toHaveLength(20);
+    for (const a of lateArrivals) expect(a.at).toBeGreaterThanOrEqual(window!.to - 50);
+  });
+
+  it('publishes with acks=all: keys, binary values and headers arrive intact', async () => {
+    const out = await createTopic(uniqueTopic(`contract-out-${name}`), 1);
+    const { sink } = await adapters(name, out, uniqueGroupId('unused'));
+    await sink.send([
+      { topic: out, key: 'doc-1', value: '{"Irn":"abc"}', headers: { 'irp-bridge.output.kind': 'result' } },
+      {
+        topic: out,
+        key: Buffer.from([0xff, 0x00]),
+        value: Buffer.from([1, 2, 3]),
+        headers: { 'irp-bridge.errors.code': 'AVRO_DECODE' },
+      },
+    ]);
+    const got = await readBack(out, 2);
+    expect(got[0]).toMatchObject({
+      key: 'doc-1',
+      value: '{"Irn":"abc"}',
+      headers: { 'irp-bridge.output.kind': 'result' },
+    });
+    expect(got[1]!.headers['irp-bridge.errors.code']).toBe('AVRO_DECODE');
+  });
+
+  it('exactly-once: outputs and consumer offsets commit in one transaction, visible to read_committed', async () => {
+    const input = await createTopic(uniqueTopic(`contract-eos-in-${name}`), 1);
+    const out = await createTopic(uniqueTopic(`contract-eos-out-${name}`), 1);
+    const groupId = uniqueGroupId(`contract-eos-${name}`);
+    await produce(input, 10, 1);
+    const { source, sink } = await adapters(name, input, groupId, `eos-${groupId}`);
+    expect(sink.transactional).toBe(true);
+    await consume(source, 10, async (batch) => {
+      const last = batch.messages.at(-1)!;
+      await sink.sendInTransaction!(
+        batch.messages.map((m) => ({ topic: out, key: m.key, value: m.value!, headers: {} })),
+        [{ topic: input, partition: batch.partition, offset: String(BigInt(last.offset) + 1n) }],
+        groupId,
+      );
+    });
+    const got = await readBack(out, 10);
+    expect(got.map((g) => JSON.parse(g.value).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await committed(groupId, input)).toEqual({ 0: '10' });
+  });
+});
