@@ -8,6 +8,7 @@
  * a no-op), batches hold at most `js.consumer.max.batch.size` messages, and transactional offsets are
  * sent with the consumer itself (KIP-447 fencing by group metadata) rather than a group id.
  */
+import type * as ConfluentModule from '@confluentinc/kafka-javascript';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import type { KafkaConnection } from '../../config/source-config.js';
@@ -22,7 +23,7 @@ import type {
 } from '../../pipeline/ports.js';
 import { groupByTopic } from './kafkajs-source.js';
 
-type Module = typeof import('@confluentinc/kafka-javascript');
+type Module = typeof ConfluentModule;
 
 export async function loadConfluent(): Promise<Module> {
   try {
