@@ -31,7 +31,9 @@ const invoiceArb = fc.record({
 
 type Built = { inv: Json; now: Date };
 
-function build(spec: fc.RecordValue<typeof invoiceArb>): Built {
+type Spec = typeof invoiceArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(spec: Spec): Built {
   const inv = invoiceSample(
     spec.intra ? 'b2b-intra-state.fixture.request.json' : 'b2b-inter-state.request.json',
   );
