@@ -17,7 +17,7 @@ const itemArb = fc.record({
   price: paise(50_000),
   discountShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
   rate: fc.constantFrom(...SLABS),
-  cesRt: fc.constantFrom(0, 1, 12),
+  cesRt: fc.constantFrom<number>(0, 1, 12),
   othChrg: paise(100),
 });
 
