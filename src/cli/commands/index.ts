@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as demo from './demo.js';
 import * as irn from './irn.js';
+import * as sandbox from './sandbox.js';
 import * as validate from './validate.js';
 
 /**
@@ -11,4 +12,5 @@ export function registerCommands(program: Command): void {
   demo.register(program);
   validate.register(program);
   irn.register(program);
+  sandbox.register(program);
 }

@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import type { FaultProfile } from '../../sandbox/index.js';
+import { CliError, readInput } from '../io.js';
+
+interface SandboxCommandOptions {
+  host: string;
+  port: string;
+  db: string;
+  credentialsOut?: string;
+  tokenValidity: string;
+  strictGstin?: boolean;
+  adminSecret?: string;
+  faults?: string;
+  faultSeed?: string;
+  maxBody: string;
+  logLevel: string;
+}
+
+export const DEFAULT_SANDBOX_DB = '.irp-bridge/sandbox.db';
+
+function integer(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${name} must be an integer ≥ ${min}, got ${text}`, 2);
+  return n;
+}
+
+/**
+ * `irp-bridge sandbox`: run the IRP simulator until SIGINT/SIGTERM. With `--credentials-out`, the
+ * credentials file is written once the server accepts connections (the contract for tests and users).
+ */
+export function register(program: Command): void {
+  program
+    .command('sandbox')
+    .description('run the IRP sandbox: a faithful simulator of NIC\u2019s e-invoice API')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 takes a free one; the credentials file says which)', '8080')
+    .option('--db <file>', 'SQLite database file, or :memory:', DEFAULT_SANDBOX_DB)
+    .option(
+      '--credentials-out <file>',
+      'write {baseUrl, clientId, clientSecret, userName, password, gstin, publicKeyPem, signingCertPem, adminSecret} when ready',
+    )
+    .option(
+      '--token-validity <minutes>',
+      'AuthToken validity in minutes (NIC sandbox 60, production 360)',
+      '60',
+    )
+    .option('--strict-gstin', 'GSTINs missing from the taxpayer master are unregistered (3028)')
+    .option(
+      '--admin-secret <secret>',
+      'secret of the admin API (x-admin-secret); default $IRP_SANDBOX_ADMIN_SECRET or random',
+    )
+    .option('--faults <file>', 'fault profile (JSON or YAML) active from the start')
+    .option('--fault-seed <n>', 'seed of the fault generator (overrides the profile\u2019s)')
+    .option('--max-body <bytes>', 'largest request body; larger ones get error 5002', String(5 * 1024 * 1024))
+    .option('--log-level <level>', 'pino log level (silent, error, warn, info, debug)', 'info')
+    .action(async (opts: SandboxCommandOptions) => {
+      const [{ createSandbox, decodeFaultProfile }, { pino }] = await Promise.all([
+        import('../../sandbox/index.js'),
+        import('pino'),
+      ]);
+      let faults: FaultProfile | undefined;
+      if (opts.faults) {
+        const { parse } = await import('yaml');
+        let document: unknown;
+        try {
+          document = parse(await readInput(opts.faults));
+        } catch (err) {
+          if (err instanceof CliError) throw err;
+          throw new CliError(`${opts.faults} is not JSON or YAML: ${(err as Error).message}`, 2);
+        }
+        const decoded = decodeFaultProfile(document);
+        if (!decoded.ok) throw new CliError(`${opts.faults}: ${decoded.errors.join('; ')}`, 2);
+        faults = decoded.value;
+      }
+      if (opts.faultSeed !== undefined)
+        faults = { ...(faults ?? {}), seed: integer('--fault-seed', opts.faultSeed, 0) };
+
+      const logger = pino({ level: opts.logLevel, base: { svc: 'irp-sandbox' } });
+      const sandbox = await createSandbox({
+        host: opts.host,
+        port: integer('--port', opts.port, 0),
+        db: opts.db,
+        credentialsOut: opts.credentialsOut,
+        tokenValidityMinutes: integer('--token-validity', opts.tokenValidity, 1),
+        strictGstin: Boolean(opts.strictGstin),
+        adminSecret: opts.adminSecret ?? process.env.IRP_SANDBOX_ADMIN_SECRET,
+        faults,
+        maxBodyBytes: integer('--max-body', opts.maxBody, 1024),
+        logger,
+      });
+
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          logger.info({ signal }, 'IRP sandbox stopping');
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void sandbox.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      logger.info('IRP sandbox stopped');
+    });
+}

@@ -1,0 +1,189 @@
+/**
+ * `createSandbox`: the IRP simulator as a library. Opens (or creates) its database, loads its keys,
+ * seeds the taxpayer master and the demo account, starts the HTTP server and — when asked — writes the
+ * credentials file once the server accepts connections.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { validateInvoice } from '../irp/validate/index.js';
+import { SandboxClock } from './clock.js';
+import { decodeFaultProfile, type FaultProfile } from './faults/fault-profile.js';
+import { FaultEngine } from './faults/fault-engine.js';
+import { AdminApi } from './http/admin-api.js';
+import { irpRoutes } from './http/irp-routes.js';
+import { createSandboxHttpServer } from './http/server.js';
+import { SandboxStats } from './http/stats.js';
+import { loadOrCreateKeys } from './keys/key-material.js';
+import { SEED_TAXPAYERS } from './seed/taxpayers.js';
+import { ensureDemoAccount } from './services/accounts.js';
+import { AuthService } from './services/auth-service.js';
+import { EwbService } from './services/ewb-service.js';
+import { GstinService } from './services/gstin-service.js';
+import { InvoiceService } from './services/invoice-service.js';
+import { SecretVerifier } from './services/secrets.js';
+import { InvoiceSigner } from './services/signing.js';
+import { TaxpayerMaster } from './services/taxpayer-master.js';
+import { SandboxStore } from './store/index.js';
+
+export interface SandboxOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** TCP port; 0 (the default here) takes a free one, which `baseUrl` then names. */
+  port?: number;
+  /** SQLite file, or `:memory:` (the default here; the CLI defaults to a file). */
+  db?: string;
+  /** AuthToken validity (NIC sandbox: 60 minutes; production: 360). */
+  tokenValidityMinutes?: number;
+  /** Unknown well-formed GSTINs are unregistered (3028) instead of active regular taxpayers. */
+  strictGstin?: boolean;
+  /** Secret of the admin API (`x-admin-secret`); generated when absent. */
+  adminSecret?: string;
+  /** Faults active from the start (also settable through the admin API). */
+  faults?: FaultProfile;
+  /** Largest accepted request body; larger ones get error 5002 (default 5 MiB). */
+  maxBodyBytes?: number;
+  cancelWindowHours?: number;
+  retrievalWindowDays?: number;
+  /** Start the sandbox clock at this instant instead of real time. */
+  now?: Date;
+  /** Where to write the credentials file once the server is ready. */
+  credentialsOut?: string;
+  /** Defaults to a silent logger. */
+  logger?: Logger;
+}
+
+/** The integration contract: everything a client needs to talk to this sandbox. */
+export interface SandboxCredentials {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  userName: string;
+  password: string;
+  gstin: string;
+  publicKeyPem: string;
+  signingCertPem: string;
+  adminSecret: string;
+}
+
+export interface RunningSandbox {
+  baseUrl: string;
+  credentials: SandboxCredentials;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Writes the file whole or not at all (rename), readable by the owner only: it holds secrets. */
+export async function writeCredentialsFile(path: string, credentials: SandboxCredentials): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  await rename(temporary, path);
+}
+
+export async function createSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const clock = new SandboxClock();
+  if (options.now) clock.set(options.now);
+
+  let initialFaults: FaultProfile | undefined;
+  if (options.faults) {
+    const decoded = decodeFaultProfile(options.faults);
+    if (!decoded.ok) throw new Error(`invalid fault profile: ${decoded.errors.join('; ')}`);
+    initialFaults = decoded.value;
+  }
+
+  const store = SandboxStore.open(options.db ?? ':memory:');
+  try {
+    const dropped = store.irns.releaseAllPending();
+    if (dropped > 0) logger.warn({ dropped }, 'dropped IRN reservations left by an interrupted run');
+    const keys = await loadOrCreateKeys(store.keys, clock.now());
+    store.transaction(() => SEED_TAXPAYERS.forEach((t) => store.taxpayers.insertIfAbsent(t)));
+    const demo = await ensureDemoAccount(store, clock.nowMs());
+
+    const master = new TaxpayerMaster(store.taxpayers, options.strictGstin ?? false);
+    const auth = new AuthService(
+      store,
+      keys,
+      clock,
+      new SecretVerifier(),
+      master,
+      (options.tokenValidityMinutes ?? 60) * 60 * 1000,
+    );
+    const ewbs = new EwbService(store, clock);
+    const invoices = new InvoiceService(
+      store,
+      clock,
+      master,
+      new InvoiceSigner(keys),
+      ewbs,
+      validateInvoice,
+      {
+        cancelWindowMs: (options.cancelWindowHours ?? 24) * 60 * 60 * 1000,
+        retrievalWindowDays: options.retrievalWindowDays ?? 3,
+      },
+    );
+    const gstins = new GstinService(master);
+    const faults = new FaultEngine(clock);
+    if (initialFaults) faults.load(initialFaults);
+    const stats = new SandboxStats();
+    const adminSecret = options.adminSecret ?? randomBytes(24).toString('base64url');
+    const admin = new AdminApi({ adminSecret, clock, faults, auth, store, master, stats });
+
+    const http = createSandboxHttpServer({
+      routes: irpRoutes({ auth, invoices, ewbs, gstins }),
+      auth,
+      admin,
+      faults,
+      stats,
+      documents: { publicKeyPem: keys.encryptionPublicKeyPem, signingCertPem: keys.signingCertificatePem },
+      logger,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      http.server.once('error', reject);
+      http.server.listen(options.port ?? 0, host, () => {
+        http.server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = http.server.address() as AddressInfo;
+    const baseUrl = `http://${urlHost(host)}:${port}`;
+    const credentials: SandboxCredentials = {
+      baseUrl,
+      clientId: demo.clientId,
+      clientSecret: demo.clientSecret,
+      userName: demo.userName,
+      password: demo.password,
+      gstin: demo.gstin,
+      publicKeyPem: keys.encryptionPublicKeyPem,
+      signingCertPem: keys.signingCertificatePem,
+      adminSecret,
+    };
+    if (options.credentialsOut) await writeCredentialsFile(options.credentialsOut, credentials);
+    logger.info({ baseUrl, db: options.db ?? ':memory:', gstin: demo.gstin }, 'IRP sandbox ready');
+
+    let closing: Promise<void> | undefined;
+    return {
+      baseUrl,
+      credentials,
+      close: () => {
+        closing ??= http.close().finally(() => store.close());
+        return closing;
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * E-invoices: Generate IRN, Get e-invoice by IRN, Get IRN by document details, Cancel IRN (§2, §5, §7).
+ * Validation is the shared validator of src/irp — the same rules and codes the connector checks
+ * before it calls — fed with this sandbox's taxpayer master and clock.
+ */
+import { irpError } from '../../irp/errors.js';
+import { formatIrpDateTime, istParts, parseIrpDate } from '../../irp/dates.js';
+import { computeIrn, isIrn, type DocType } from '../../irp/irn.js';
+import type { Invoice } from '../../irp/schema/invoice.js';
+import type { validateInvoice } from '../../irp/validate/index.js';
+import { getMemberIgnoringCase } from '../../irp/crypto.js';
+import type { SandboxClock } from '../clock.js';
+import type { SandboxStore } from '../store/index.js';
+import type { IrnRecord } from '../store/irns-repo.js';
+import { ewbErrorInfo, ewbResponse, ownsIrn, type EwbService } from './ewb-service.js';
+import { failure, failures, success, type InfoDetail, type Outcome } from './outcome.js';
+import type { Session } from './session.js';
+import type { InvoiceSigner } from './signing.js';
+import type { TaxpayerMaster } from './taxpayer-master.js';
+
+export type InvoiceValidator = typeof validateInvoice;
+
+export interface InvoiceRules {
+  /** Cancel IRN only within this long after AckDt (NIC: 24 hours). */
+  cancelWindowMs: number;
+  /** Get by IRN / by document details only within this many days of generation (NIC: 3). */
+  retrievalWindowDays: number;
+}
+
+/** `Data` of Generate IRN, Get e-invoice by IRN and Get IRN by document details. */
+export interface IrnResponseData {
+  AckNo: number;
+  AckDt: string;
+  Irn: string;
+  SignedInvoice: string;
+  SignedQRCode: string;
+  Status: 'ACT' | 'CNL';
+  EwbNo: number | null;
+  EwbDt: string | null;
+  EwbValidTill: string | null;
+  Remarks: string | null;
+}
+
+export interface CancelIrnData {
+  Irn: string;
+  CancelDate: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DOC_TYPES: readonly DocType[] = ['INV', 'CRN', 'DBN'];
+
+/**
+ * AckDt as the response carries it: to the minute (NIC's responses show `:00` seconds while the AckDt
+ * inside SignedInvoice keeps them — README §2; the sandbox truncates, NIC was seen rounding up).
+ */
+function ackDtToMinute(ackAt: number): string {
+  return formatIrpDateTime(new Date(ackAt - (ackAt % 60_000)));
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+export class InvoiceService {
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly clock: SandboxClock,
+    private readonly master: TaxpayerMaster,
+    private readonly signer: InvoiceSigner,
+    private readonly ewbs: EwbService,
+    private readonly validate: InvoiceValidator,
+    private readonly rules: InvoiceRules,
+  ) {}
+
+  /** `POST /eicore/v1.03/Invoice`. */
+  async generate(session: Session, payload: unknown): Promise<Outcome<IrnResponseData>> {
+    const now = this.clock.now();
+    const result = this.validate(payload, {
+      now,
+      isLargeTaxpayer: this.master.isLargeTaxpayer,
+      taxpayerStatus: this.master.status,
+      taxpayerType: this.master.taxpayerType,
+    });
+    if (!result.valid || !result.invoice) {
+      return failures(result.errors.map((e) => ({ ErrorCode: e.code, ErrorMessage: e.message })));
+    }
+    const invoice = result.invoice;
+    const seller = invoice.SellerDtls.Gstin.toUpperCase();
+    const ecmGstin = invoice.TranDtls.EcmGstin?.toUpperCase() ?? null;
+    const actingAsOperator = ecmGstin === session.gstin && session.supplierGstin === seller;
+    if (seller !== session.gstin && !actingAsOperator) return failure('2169');
+
+    const irn = computeIrn({
+      gstin: seller,
+      docType: invoice.DocDtls.Typ,
+      docNo: invoice.DocDtls.No,
+      docDate: invoice.DocDtls.Dt,
+      asOf: now,
+    });
+    const reservation = this.store.irns.reserve(
+      {
+        irn,
+        gstin: seller,
+        ecmGstin,
+        docType: invoice.DocDtls.Typ,
+        docNo: invoice.DocDtls.No,
+        docDate: invoice.DocDtls.Dt,
+        ackAt: now.getTime(),
+        invoiceJson: JSON.stringify(invoice),
+      },
+      () => this.nextAckNo(now),
+    );
+    if ('duplicate' in reservation) {
+      // A cancelled document's number stays burnt: it answers 2150 too (§7, UNCONFIRMED code).
+      const earlier = reservation.duplicate;
+      return failures(
+        [irpError('2150')],
+        [
+          {
+            InfCd: 'DUPIRN',
+            Desc: { AckNo: earlier.ackNo, AckDt: ackDtToMinute(earlier.ackAt), Irn: earlier.irn },
+          },
+        ],
+      );
+    }
+
+    const record = reservation.reserved;
+    let signed: { signedInvoice: string; signedQrCode: string };
+    try {
+      signed = await this.signer.sign(invoice, {
+        ackNo: record.ackNo,
+        ackDtSigned: formatIrpDateTime(new Date(record.ackAt)),
+        ackDt: ackDtToMinute(record.ackAt),
+        irn,
+      });
+    } catch {
+      this.store.irns.release(irn);
+      return failure('2147');
+    }
+    this.store.irns.activate(irn, signed.signedInvoice, signed.signedQrCode);
+    const registered: IrnRecord = {
+      ...record,
+      state: 'ACT',
+      signedInvoice: signed.signedInvoice,
+      signedQrCode: signed.signedQrCode,
+    };
+    const data = this.responseData(registered);
+    const info: InfoDetail[] = [];
+    if (invoice.EwbDtls) this.attachEwb(registered, invoice, data, info);
+    return success(data, info);
+  }
+
+  /** EWB failure does not fail the IRN: it is reported as `EWBERR` next to a successful response. */
+  private attachEwb(record: IrnRecord, invoice: Invoice, data: IrnResponseData, info: InfoDetail[]): void {
+    const outcome = this.ewbs.generateFor(record, invoice.EwbDtls as Record<string, unknown>, {});
+    if (!outcome.ok) {
+      info.push(ewbErrorInfo(outcome.errors));
+      return;
+    }
+    Object.assign(data, outcome.data);
+    info.push(...(outcome.info ?? []));
+  }
+
+  /** `GET /eicore/v1.03/Invoice/irn/{irn}`. */
+  getByIrn(session: Session, irnText: string): Outcome<IrnResponseData> {
+    const irn = irnText.trim().toLowerCase();
+    if (!isIrn(irn)) return failure('2145');
+    const record = this.store.irns.find(irn);
+    if (!record || record.state === 'PENDING') return failure('2148');
+    if (!ownsIrn(session, record)) return failure('2226');
+    return this.retrievable(record);
+  }
+
+  /** `GET /eicore/v1.03/Invoice/irnbydocdetails?doctype=&docnum=&docdate=`. */
+  getByDocDetails(session: Session, query: URLSearchParams): Outcome<IrnResponseData> {
+    const param = (name: string) => {
+      for (const [key, value] of query) if (key.toLowerCase() === name) return value.trim();
+      return '';
+    };
+    const [docType, docNo, docDate] = [param('doctype').toUpperCase(), param('docnum'), param('docdate')];
+    if (!docType || !docNo || !docDate) return failure('2142');
+    if (!DOC_TYPES.includes(docType as DocType)) return failure('2161');
+    if (!parseIrpDate(docDate)) return failure('2144');
+    const irn = computeIrn({
+      gstin: session.gstin,
+      docType: docType as DocType,
+      docNo,
+      docDate,
+      asOf: this.clock.now(),
+    });
+    const record = this.store.irns.find(irn);
+    if (!record || record.state === 'PENDING') return failure('2154');
+    return this.retrievable(record);
+  }
+
+  private retrievable(record: IrnRecord): Outcome<IrnResponseData> {
+    const days = this.rules.retrievalWindowDays;
+    if (this.clock.nowMs() - record.ackAt > days * DAY_MS) return failure('2283', String(days));
+    return success(this.responseData(record));
+  }
+
+  /** `POST /eicore/v1.03/Invoice/Cancel` with `{Irn, CnlRsn, CnlRem}` (member names bound case-insensitively). */
+  cancel(session: Session, body: unknown): Outcome<CancelIrnData> {
+    const r = asRecord(body);
+    if (!r) return failure('2142');
+    const irnText = getMemberIgnoringCase(r, 'Irn');
+    const reason = String(getMemberIgnoringCase(r, 'CnlRsn') ?? '').trim();
+    const remarkRaw = getMemberIgnoringCase(r, 'CnlRem');
+    const remark = typeof remarkRaw === 'string' ? remarkRaw : null;
+    if (typeof irnText !== 'string' || irnText.trim() === '') return failure('2142');
+    const irn = irnText.trim().toLowerCase();
+    if (!isIrn(irn)) return failure('2145');
+    // CnlRsn is the enum "1"–"4" and CnlRem at most 100 characters; NIC's code for either being wrong is
+    // not in the record, so both are "incomplete request parameters" (UNCONFIRMED).
+    if (!['1', '2', '3', '4'].includes(reason) || (remark !== null && remark.length > 100))
+      return failure('2142');
+
+    const nowMs = this.clock.nowMs();
+    return this.store.transaction(() => {
+      const record = this.store.irns.find(irn);
+      if (!record || record.state === 'PENDING') return failure('2148');
+      if (!ownsIrn(session, record)) return failure('2143');
+      if (record.state === 'CNL') return failure('9999');
+      if (this.store.ewbs.findActiveForIrn(irn)) return failure('2230');
+      if (nowMs - record.ackAt > this.rules.cancelWindowMs) return failure('2270');
+      this.store.irns.markCancelled(irn, nowMs, reason, remark);
+      return success({ Irn: irn, CancelDate: formatIrpDateTime(new Date(nowMs)) });
+    });
+  }
+
+  private responseData(record: IrnRecord): IrnResponseData {
+    const ewb = this.store.ewbs.findActiveForIrn(record.irn);
+    return {
+      AckNo: record.ackNo,
+      AckDt: ackDtToMinute(record.ackAt),
+      Irn: record.irn,
+      SignedInvoice: record.signedInvoice ?? '',
+      SignedQRCode: record.signedQrCode ?? '',
+      Status: record.state === 'CNL' ? 'CNL' : 'ACT',
+      ...(ewb ? ewbResponse(ewb) : { EwbNo: null, EwbDt: null, EwbValidTill: null, Remarks: null }),
+    };
+  }
+
+  /**
+   * 15 digits: a 2-digit series, the 2-digit year (digits 3–4, as in every NIC sample — inferred) and an
+   * 11-digit running number. Numbers taken by a reservation that turned out duplicate are simply skipped.
+   */
+  private nextAckNo(now: Date): number {
+    const yy = istParts(now).year % 100;
+    return 11 * 1e13 + yy * 1e11 + this.store.meta.next('ack_no');
+  }
+}

@@ -1,0 +1,227 @@
+import { constants, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  IrpCryptoError,
+  aesEcbDecrypt,
+  aesEcbEncrypt,
+  appKeyFromTransportForm,
+  buildAuthPayloadV103,
+  buildAuthPayloadV104,
+  createRsaPkcs1Decrypter,
+  decodeBase64Strict,
+  decryptEwbStylePayload,
+  decryptJsonPayload,
+  decryptSek,
+  encryptEwbStylePayload,
+  encryptJsonPayload,
+  encryptSek,
+  generateAppKey,
+  parseAuthPayloadV103,
+  parseAuthPayloadV104,
+  rsaDecryptPkcs1,
+  rsaEncryptPkcs1,
+} from '../../../src/irp/crypto.js';
+
+const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const other = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const decrypt = createRsaPkcs1Decrypter(privateKey);
+
+describe('AES-256-ECB', () => {
+  it('round-trips and pads to the block size (PKCS#7)', () => {
+    const key = generateAppKey();
+    const ct = aesEcbEncrypt(key, 'hello');
+    expect(ct.length).toBe(16);
+    expect(aesEcbEncrypt(key, Buffer.alloc(16)).length).toBe(32); // a full padding block
+    expect(aesEcbDecrypt(key, ct).toString()).toBe('hello');
+  });
+
+  it('matches a known answer (key and plaintext of zero bytes)', () => {
+    // AES-256 of one all-zero block under the all-zero key (FIPS-197 style KAT).
+    const ct = aesEcbEncrypt(Buffer.alloc(32), Buffer.alloc(16));
+    expect(ct.subarray(0, 16).toString('hex')).toBe('dc95c078a2408989ad48a21492842087');
+  });
+
+  it('refuses keys that are not 32 bytes and reports a wrong key as an aes failure', () => {
+    expect(() => aesEcbEncrypt(Buffer.alloc(16), 'x')).toThrow(IrpCryptoError);
+    const ct = aesEcbEncrypt(generateAppKey(), 'some text that spans blocks');
+    let failure: unknown;
+    for (let i = 0; i < 5 && !failure; i++) {
+      try {
+        aesEcbDecrypt(generateAppKey(), ct);
+      } catch (err) {
+        failure = err;
+      }
+    }
+    expect(failure).toBeInstanceOf(IrpCryptoError);
+    expect((failure as IrpCryptoError).reason).toBe('aes');
+  });
+});
+
+describe('SEK', () => {
+  it('is always 64 base64 characters (48 bytes) and decrypts under the AppKey', () => {
+    const appKey = generateAppKey();
+    const sek = randomBytes(32);
+    const enc = encryptSek(sek, appKey);
+    expect(enc).toHaveLength(64);
+    expect(Buffer.from(enc, 'base64')).toHaveLength(48);
+    expect(decryptSek(enc, appKey).equals(sek)).toBe(true);
+  });
+});
+
+describe('payloads', () => {
+  it('JSON payload: decrypted text is the JSON itself, no inner base64', () => {
+    const sek = randomBytes(32);
+    const data = encryptJsonPayload(sek, { Irn: 'abc', n: 1 });
+    const plain = aesEcbDecrypt(sek, Buffer.from(data, 'base64')).toString();
+    expect(plain).toBe('{"Irn":"abc","n":1}');
+    expect(decryptJsonPayload(sek, data)).toEqual({ Irn: 'abc', n: 1 });
+  });
+
+  it('EWB-style payload wraps base64(JSON) inside the ciphertext', () => {
+    const sek = randomBytes(32);
+    const data = encryptEwbStylePayload(sek, { ewbNo: 1 });
+    const plain = aesEcbDecrypt(sek, Buffer.from(data, 'base64')).toString();
+    expect(Buffer.from(plain, 'base64').toString()).toBe('{"ewbNo":1}');
+    expect(decryptEwbStylePayload(sek, data)).toEqual({ ewbNo: 1 });
+  });
+
+  it('names the failing step', () => {
+    const sek = randomBytes(32);
+    const reason = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        return (err as IrpCryptoError).reason;
+      }
+      return 'none';
+    };
+    expect(reason(() => decryptJsonPayload(sek, 'not base64!'))).toBe('base64');
+    expect(reason(() => decryptJsonPayload(sek, aesEcbEncrypt(sek, 'not json').toString('base64')))).toBe(
+      'json',
+    );
+    expect(reason(() => decryptJsonPayload(sek, Buffer.alloc(15).toString('base64')))).toBe('aes');
+  });
+
+  it('strict base64 rejects what Node would silently skip', () => {
+    expect(() => decodeBase64Strict('ab$c')).toThrow(IrpCryptoError);
+    expect(() => decodeBase64Strict('abc')).toThrow(IrpCryptoError);
+    expect(decodeBase64Strict('YWJj').toString()).toBe('abc');
+  });
+});
+
+describe('RSA PKCS#1 v1.5', () => {
+  it('node-forge decrypts what node:crypto encrypted', () => {
+    const ct = rsaEncryptPkcs1(publicKey, 'secret');
+    expect(ct).toHaveLength(256);
+    expect(rsaDecryptPkcs1(privateKey, ct).toString()).toBe('secret');
+  });
+
+  it('Node 20 itself refuses PKCS#1 v1.5 private decryption (why forge is used)', () => {
+    const ct = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from('x'));
+    expect(() => privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, ct)).toThrow();
+  });
+
+  it('a ciphertext for another key fails as an rsa error', () => {
+    const ct = rsaEncryptPkcs1(other.publicKey, 'secret');
+    expect(() => decrypt(ct)).toThrow(IrpCryptoError);
+  });
+});
+
+describe('auth payloads', () => {
+  const credentials = {
+    userName: 'demo',
+    password: 'Pa$$w0rd!',
+    appKey: generateAppKey(),
+    forceRefreshAccessToken: true,
+  };
+
+  it('v1.04: RSA over the base64 text of the JSON; the server reads it back', () => {
+    const body = buildAuthPayloadV104(credentials, publicKey);
+    const inner = rsaDecryptPkcs1(privateKey, Buffer.from(body.Data, 'base64')).toString('latin1');
+    const json = JSON.parse(Buffer.from(inner, 'base64').toString()) as Record<string, unknown>;
+    expect(json).toEqual({
+      UserName: 'demo',
+      Password: 'Pa$$w0rd!',
+      AppKey: credentials.appKey.toString('base64'),
+      ForceRefreshAccessToken: true,
+    });
+    const parsed = parseAuthPayloadV104(body.Data, decrypt);
+    expect(parsed.ok && parsed.credentials.appKey.equals(credentials.appKey)).toBe(true);
+    expect(parsed.ok && parsed.credentials.forceRefreshAccessToken).toBe(true);
+  });
+
+  it('v1.04: binds member names case-insensitively (NIC Java sample sends username/password/appkey)', () => {
+    const json = JSON.stringify({
+      username: 'demo',
+      password: 'p',
+      appkey: credentials.appKey.toString('base64'),
+    });
+    const data = rsaEncryptPkcs1(publicKey, Buffer.from(json).toString('base64')).toString('base64');
+    const parsed = parseAuthPayloadV104(data, decrypt);
+    expect(parsed).toMatchObject({
+      ok: true,
+      credentials: { userName: 'demo', password: 'p', forceRefreshAccessToken: false },
+    });
+  });
+
+  it('v1.04: maps each failure', () => {
+    expect(parseAuthPayloadV104(undefined, decrypt)).toEqual({ ok: false, failure: 'malformed' });
+    const wrongKey = buildAuthPayloadV104(credentials, other.publicKey);
+    expect(parseAuthPayloadV104(wrongKey.Data, decrypt)).toEqual({
+      ok: false,
+      failure: 'password-decryption',
+    });
+    const enc = (o: object) =>
+      rsaEncryptPkcs1(publicKey, Buffer.from(JSON.stringify(o)).toString('base64')).toString('base64');
+    expect(parseAuthPayloadV104(enc({ Password: 'p', AppKey: 'x' }), decrypt)).toEqual({
+      ok: false,
+      failure: 'missing-user-name',
+    });
+    expect(parseAuthPayloadV104(enc({ UserName: 'u', AppKey: 'x' }), decrypt)).toEqual({
+      ok: false,
+      failure: 'missing-password',
+    });
+    expect(parseAuthPayloadV104(enc({ UserName: 'u', Password: 'p', AppKey: 'short' }), decrypt)).toEqual({
+      ok: false,
+      failure: 'appkey-decryption',
+    });
+  });
+
+  it('v1.04: the credentials JSON must fit 245 bytes of base64 (183 bytes of JSON)', () => {
+    const long = { ...credentials, password: 'x'.repeat(120) };
+    expect(() => buildAuthPayloadV104(long, publicKey)).toThrow();
+  });
+
+  it('v1.03: password and AppKey encrypted separately', () => {
+    const body = buildAuthPayloadV103(credentials, publicKey);
+    expect(body.data.UserName).toBe('demo');
+    const parsed = parseAuthPayloadV103(body.data, decrypt);
+    expect(parsed.ok && parsed.credentials.password).toBe('Pa$$w0rd!');
+    expect(parsed.ok && parsed.credentials.appKey.equals(credentials.appKey)).toBe(true);
+    const wrongKey = buildAuthPayloadV103(credentials, other.publicKey);
+    expect(parseAuthPayloadV103(wrongKey.data, decrypt)).toEqual({
+      ok: false,
+      failure: 'password-decryption',
+    });
+    const badAppKey = { ...body.data, AppKey: wrongKey.data.AppKey };
+    expect(parseAuthPayloadV103(badAppKey, decrypt)).toEqual({ ok: false, failure: 'appkey-decryption' });
+  });
+
+  it('AppKey transport forms: 32 raw bytes, base64 of 32 bytes, or 32 characters of text', () => {
+    const key = generateAppKey();
+    expect(appKeyFromTransportForm(key)?.equals(key)).toBe(true);
+    expect(appKeyFromTransportForm(key.toString('base64'))?.equals(key)).toBe(true);
+    expect(appKeyFromTransportForm('0123456789abcdef0123456789abcdef')?.toString()).toBe(
+      '0123456789abcdef0123456789abcdef',
+    );
+    expect(appKeyFromTransportForm('too short')).toBeUndefined();
+  });
+});

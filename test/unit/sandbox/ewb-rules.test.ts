@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { planEwb, type EwbFacts } from '../../../src/sandbox/services/ewb-rules.js';
+import { pinToPinDistanceKm } from '../../../src/sandbox/services/pin-distance.js';
+
+// 2022-09-16 19:29 IST, the EwbDt of NIC's sample response.
+const now = new Date(Date.UTC(2022, 8, 16, 13, 59));
+const facts: EwbFacts = {
+  docType: 'INV',
+  docDate: '16/09/2022',
+  supplyType: 'B2B',
+  hasGoods: true,
+  dispatchFrom: { Pin: 193501, Stcd: '01' },
+  shipTo: { Pin: 500055, Stcd: '36' },
+  shipToGiven: true,
+  now,
+};
+const road = { TransMode: '1', VehNo: 'GJ07DL9009', VehType: 'R' };
+const code = (input: Record<string, unknown>, f: Partial<EwbFacts> = {}) => {
+  const r = planEwb(input, { ...facts, ...f });
+  return r.ok ? 'ok' : r.error.ErrorCode;
+};
+
+describe('planEwb', () => {
+  it('validity is one day per 200 km ending 23:59 IST (NIC sample: 2467 km → 13 days)', () => {
+    const system = pinToPinDistanceKm(193501, 500055)!;
+    const r = planEwb({ ...road, Distance: 0 }, facts);
+    expect(r.ok && r.plan.distance).toBe(system);
+    expect(r.ok && r.plan.autoCalculated).toBe(true);
+    const days = Math.ceil(system / 200);
+    const expected = new Date(Date.UTC(2022, 8, 16 + days, 23, 59) - 330 * 60_000);
+    expect(r.ok && r.plan.validTill?.toISOString()).toBe(expected.toISOString());
+  });
+
+  it('over-dimensional cargo travels 20 km a day; Part A alone has no validity yet', () => {
+    const r = planEwb(
+      { TransMode: '1', VehNo: 'KA12ER1234', VehType: 'O', Distance: 40 },
+      { ...facts, shipTo: { Pin: 193501, Stcd: '01' } },
+    );
+    expect(r.ok && r.plan.validTill?.toISOString()).toBe(
+      new Date(Date.UTC(2022, 8, 18, 23, 59) - 330 * 60_000).toISOString(),
+    );
+    const partA = planEwb({ TransId: '12AWGPV7107B1Z1', Distance: 0 }, facts);
+    expect(partA.ok && partA.plan.validTill).toBeNull();
+  });
+
+  it('first failing rule wins, in NIC order (4019 before 4010, as in NIC samples)', () => {
+    expect(code({ Distance: 0 }, { docType: 'CRN' })).toBe('4019');
+    expect(code({ ...road }, { docType: 'DBN' })).toBe('4010');
+    expect(code({ ...road }, { hasGoods: false })).toBe('4009');
+    expect(code({ ...road, VehNo: 'KA 12 ER 1234' })).toBe('ok');
+    expect(code({ ...road, VehNo: 'K@1' })).toBe('4014');
+    expect(code({ ...road, VehType: 'X' })).toBe('4020');
+    expect(code({ TransMode: '4', VehNo: 'SHIP1', VehType: 'R' })).toBe('4039');
+    expect(code({ TransMode: '3', TransDocNo: 'AWB', TransDocDt: '2022-09-16' })).toBe('4017');
+    expect(code({ TransMode: '3', TransDocNo: 'AWB', TransDocDt: '15/09/2022' })).toBe('4021');
+    expect(code({ ...road }, { supplyType: 'EXPWOP', shipToGiven: false })).toBe('4031');
+    expect(code({ ...road }, { shipTo: { Pin: 999999, Stcd: '96' } })).toBe('4032');
+    expect(code({ ...road }, { dispatchFrom: { Pin: 999999, Stcd: '01' } })).toBe('4036');
+    expect(code({ ...road, Distance: 'far' })).toBe('4006');
+  });
+
+  it('declared distance must be within ±10 % of the system distance', () => {
+    const system = pinToPinDistanceKm(193501, 500055)!;
+    expect(code({ ...road, Distance: Math.round(system * 1.09) })).toBe('ok');
+    expect(code({ ...road, Distance: Math.round(system * 1.2) })).toBe('4013');
+  });
+});
+
+describe('pinToPinDistanceKm', () => {
+  it('is symmetric, undefined for the same PIN, and grows with differing prefixes', () => {
+    expect(pinToPinDistanceKm(560001, 110001)).toBe(pinToPinDistanceKm(110001, 560001));
+    expect(pinToPinDistanceKm(560001, 560001)).toBeUndefined();
+    expect(pinToPinDistanceKm(560001, 560034)!).toBeLessThan(100);
+    expect(pinToPinDistanceKm(560001, 110001)!).toBeGreaterThan(400);
+  });
+});
