@@ -92,6 +92,8 @@ export interface EventDecoder {
   decode(
     value: Buffer,
   ): Promise<{ ok: true; record: unknown; schemaId?: number } | { ok: false; failure: Failure }>;
+  /** Releases connections (a schema registry client); optional. */
+  close?(): Promise<void>;
 }
 
 /** What the IRP answered for one event, as the pipeline publishes it. */

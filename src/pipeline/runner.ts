@@ -142,6 +142,10 @@ export class PipelineRunner {
       if (!batch.isActive() || this.halted || this.stopping) break;
       const step = await this.prepareWithRetry(msg, batch);
       if (!step) break;
+      if (step.type === 'halt') {
+        this.halt(step.failure);
+        break;
+      }
       this.counts.in++;
       this.metrics.recordsIn.inc({ ...label, topic: msg.topic });
       offsets.begin(msg.offset);
