@@ -198,24 +198,19 @@ export class PipelineRunner {
   private async finish(first: Step, msg: SourceMessage, batch: SourceBatch): Promise<OutputRecord> {
     let step = first;
     while (step.type === 'submit') {
-      if (!this.stages.gateway.available()) await this.waitForIrp(batch);
+      if (this.circuitOpen || !this.stages.gateway.available()) await this.waitForIrp(batch);
       if (this.halted) throw new HaltSignal();
       const started = performance.now();
       const next = await submit(this.stages, msg, step.event);
       const outcome = next.type === 'final' ? next.output : next.type;
-      this.metrics.irpLatency.observe(
-        { source: this.config.sourceId, outcome },
-        (performance.now() - started) / 1000,
-      );
+      this.metrics.irpLatency.observe({ source: this.config.sourceId, outcome }, (performance.now() - started) / 1000);
       if (next.type === 'retry') {
         this.metrics.retries.inc({ source: this.config.sourceId, code: next.failure.code });
-        this.log.warn(
-          { code: next.failure.code, docKey: step.docKey, offset: msg.offset },
-          'IRP unavailable: record kept for retry',
-        );
-        await this.waitForIrp(batch);
+        this.log.warn({ code: next.failure.code, docKey: step.docKey, offset: msg.offset }, 'IRP unavailable: record kept for retry');
+        this.openCircuit();
         continue;
       }
+      this.closeCircuit();
       step = next;
     }
     if (step.type === 'halt') {
@@ -249,26 +244,34 @@ export class PipelineRunner {
     }
   }
 
-  /** Pause every assigned partition until the IRP is usable again; heartbeat meanwhile. */
+  /**
+   * While the IRP is unavailable every assigned partition stays paused; a waiting record sleeps until the
+   * client's circuit half-opens (or `circuitWaitMs` passes), heartbeating, then tries again. The client's
+   * breaker answers `circuit-open` without a request, so these retries cost the IRP nothing.
+   */
   private async waitForIrp(batch: SourceBatch): Promise<void> {
-    if (!this.circuitOpen) {
-      this.circuitOpen = true;
-      this.metrics.circuitOpen.set({ source: this.config.sourceId }, 1);
-      this.source.pause(this.source.assignment());
-      this.log.warn('IRP circuit open: consumption paused');
-      this.notify();
-    }
-    while (!this.halted && !this.stopping) {
-      await this.withHeartbeat(this.stages.gateway.waitUntilAvailable(this.config.circuitWaitMs), batch);
-      if (this.stages.gateway.available()) break;
-    }
-    if (this.circuitOpen) {
-      this.circuitOpen = false;
-      this.metrics.circuitOpen.set({ source: this.config.sourceId }, 0);
-      this.source.resume(this.source.assignment());
-      this.log.info('IRP available again: consumption resumed');
-      this.notify();
-    }
+    this.openCircuit();
+    if (this.halted || this.stopping) return;
+    await this.withHeartbeat(this.stages.gateway.waitUntilAvailable(this.config.circuitWaitMs), batch);
+  }
+
+  private openCircuit(): void {
+    if (this.circuitOpen) return;
+    this.circuitOpen = true;
+    this.metrics.circuitOpen.set({ source: this.config.sourceId }, 1);
+    this.source.pause(this.source.assignment());
+    this.log.warn('IRP unavailable: consumption paused');
+    this.notify();
+  }
+
+  /** The first answer that is not transient after an outage resumes consumption. */
+  private closeCircuit(): void {
+    if (!this.circuitOpen) return;
+    this.circuitOpen = false;
+    this.metrics.circuitOpen.set({ source: this.config.sourceId }, 0);
+    if (!this.halted) this.source.resume(this.source.assignment());
+    this.log.info('IRP answering again: consumption resumed');
+    this.notify();
   }
 
   private halt(f: Failure): void {

@@ -1,0 +1,534 @@
+/**
+ * The IRP client: every API of the NIC e-invoice IRP behind typed functions whose results are tagged
+ * outcomes (outcome.ts), with sessions, retries, a circuit breaker and 2150 recovery built in.
+ * See README.md beside this file for the API and an example.
+ */
+import pino, { type Logger } from 'pino';
+import {
+  apiCalls,
+  type ApiCall,
+  type CancelEwbData,
+  type CancelEwbRequest,
+  type CancelIrnData,
+  type CancelIrnRequest,
+} from './apis.js';
+import type {
+  DocDetailsQuery,
+  EwbDetails,
+  GenerateEwbData,
+  GenerateEwbRequest,
+  GstinDetails,
+  IrnDetails,
+} from './apis.js';
+import { login } from './auth.js';
+import { attemptCall, type CallOptions, type ExchangeEvent, type Final } from './call.js';
+import { resolveIrpClientConfig, type GstinCredentials, type ResolvedIrpClientConfig } from './config.js';
+import { UndiciTransport, type HttpTransport } from './http.js';
+import type {
+  ApiOutcome,
+  GenerateOutcome,
+  InfoDetail,
+  IrpErrorItem,
+  RejectedOutcome,
+  SuccessOutcome,
+} from './outcome.js';
+import { recoverDuplicate, type SubmittedInvoice } from './recovery.js';
+import { globalSecretRegistry, redactingChildOptions, type SecretRegistry } from './redact.js';
+import { Resilience, type BreakerState } from './resilience.js';
+import { IrpSession, type SessionState } from './session.js';
+import {
+  createSignedVerifier,
+  renderQrPng,
+  renderQrSvg,
+  verifyOrDecode,
+  type QrCodeData,
+  type QrRenderOptions,
+  type SignedVerifier,
+  type VerifyResult,
+} from './signed.js';
+
+export type { CallOptions } from './call.js';
+export {
+  UndiciTransport,
+  TransportError,
+  type HttpTransport,
+  type HttpRequest,
+  type HttpResponse,
+} from './http.js';
+export type { SubmittedInvoice } from './recovery.js';
+export type { BreakerState } from './resilience.js';
+export type { SessionState } from './session.js';
+export * from './outcome.js';
+export * from './apis.js';
+export {
+  IrpClientConfigCodec,
+  resolveIrpClientConfig,
+  DEFAULT_PATHS,
+  type IrpClientConfig,
+  type IrpClientConfigInput,
+  type ResolvedIrpClientConfig,
+  type GstinCredentials,
+} from './config.js';
+export {
+  createSignedVerifier,
+  decodeSigned,
+  renderQrPng,
+  renderQrSvg,
+  type QrCodeData,
+  type QrRenderOptions,
+} from './signed.js';
+export {
+  createRedactingLogger,
+  redactingChildOptions,
+  redactingLoggerOptions,
+  redactValue,
+  SecretRegistry,
+  globalSecretRegistry,
+  REDACT_PATHS,
+} from './redact.js';
+
+/** Collaborators that are not configuration: injectable for tests and for the pipeline's wiring. */
+export interface IrpClientDeps {
+  /** pino logger; the client logs through a redacting child of it. Silent when absent. */
+  logger?: Logger;
+  /** Clock of the session logic (token expiry, refresh, deadlines). Default `Date.now`. */
+  now?: () => number;
+  /** HTTP adapter; default an undici Pool towards `baseUrl`. */
+  transport?: HttpTransport;
+  /** Where secret values are registered for log scrubbing. Default the process-wide registry. */
+  secrets?: SecretRegistry;
+  /** AppKey generator (tests that must know the AppKey). Default 32 random bytes. */
+  newAppKey?: () => Buffer;
+}
+
+/** Generate options: the session GSTIN defaults to the invoice's seller. */
+export interface GenerateOptions extends CallOptions {
+  gstin?: string;
+}
+
+/** Counters for metrics and tests (no secrets). */
+export interface IrpClientStats {
+  /** Logins sent (one per session per renewal when single-flight works). */
+  logins: number;
+  loginsByGstin: Record<string, number>;
+  /** HTTP exchanges of API calls (logins excluded). */
+  exchanges: number;
+  /** 1005 answers received. */
+  invalidTokenResponses: number;
+  retries: number;
+  breakerOpens: number;
+  /** IRP error codes received per GSTIN (NIC blocks GSTINs with too many errors). */
+  irpErrorsByGstin: Record<string, number>;
+  outcomes: Record<string, number>;
+}
+
+/** The client port the pipeline uses. Every function resolves; none throws for an IRP failure. */
+export interface IrpClient {
+  /** Generate IRN. A 2150 is resolved into `success` (`recovered: true`) or `conflict`. */
+  generateIrn(invoice: SubmittedInvoice, options?: GenerateOptions): Promise<GenerateOutcome<IrnDetails>>;
+  /** Get e-invoice by IRN (within the IRP's retrieval window). */
+  getByIrn(gstin: string, irn: string, options?: CallOptions): Promise<ApiOutcome<IrnDetails>>;
+  /** Get IRN by document type, number and date. */
+  getByDocDetails(
+    gstin: string,
+    query: DocDetailsQuery,
+    options?: CallOptions,
+  ): Promise<ApiOutcome<IrnDetails>>;
+  /**
+   * Cancel IRN (within 24 hours, no active EWB). Cancelling an already cancelled IRN (a replay) is a
+   * success with `recovered: true` and an empty `CancelDate`.
+   */
+  cancelIrn(
+    gstin: string,
+    request: CancelIrnRequest,
+    options?: CallOptions,
+  ): Promise<ApiOutcome<CancelIrnData>>;
+  /** Get GSTIN details of `target` as session `gstin`. */
+  gstinDetails(gstin: string, target: string, options?: CallOptions): Promise<ApiOutcome<GstinDetails>>;
+  /** Sync GSTIN details of `target` from the GST common portal. */
+  syncGstin(gstin: string, target: string, options?: CallOptions): Promise<ApiOutcome<GstinDetails>>;
+  /** Generate EWB by IRN; a 4002 (already generated) is recovered through Get EWB by IRN. */
+  generateEwb(
+    gstin: string,
+    request: GenerateEwbRequest,
+    options?: CallOptions,
+  ): Promise<ApiOutcome<GenerateEwbData>>;
+  /** Get EWB details by IRN. */
+  getEwbByIrn(gstin: string, irn: string, options?: CallOptions): Promise<ApiOutcome<EwbDetails>>;
+  /** Cancel EWB (sandbox-only API on the IRP; e-way-bill style body). */
+  cancelEwb(
+    gstin: string,
+    request: CancelEwbRequest,
+    options?: CallOptions,
+  ): Promise<ApiOutcome<CancelEwbData>>;
+  /** Verifies (with the configured signing certificate) or, without one, decodes both signed JWTs. */
+  verifySigned(details: Pick<IrnDetails, 'SignedInvoice' | 'SignedQRCode'>): Promise<{
+    invoice: VerifyResult<Record<string, unknown>>;
+    qr: VerifyResult<QrCodeData>;
+  }>;
+  /** Renders the SignedQRCode JWT for print. */
+  renderQr(signedQrCode: string, format: 'png', options?: QrRenderOptions): Promise<Buffer>;
+  renderQr(signedQrCode: string, format: 'svg', options?: QrRenderOptions): Promise<string>;
+  breakerState(): BreakerState;
+  /** Subscribes to breaker changes (`open` → pause consumption, `closed` → resume); returns unsubscribe. */
+  onBreakerChange(listener: (state: BreakerState) => void): () => void;
+  sessionState(gstin: string): SessionState | undefined;
+  /** Allows logins again for a GSTIN whose credentials failed (after they were fixed). */
+  resetCredentials(gstin: string): void;
+  stats(): IrpClientStats;
+  close(): Promise<void>;
+}
+
+/** Thrown by {@link createIrpClient} for an invalid configuration (a start-up error, not an IRP outcome). */
+export class IrpClientConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid IRP client configuration: ${problems.join('; ')}`);
+    this.name = 'IrpClientConfigError';
+  }
+}
+
+function isResolved(config: unknown): config is ResolvedIrpClientConfig {
+  return (
+    typeof config === 'object' &&
+    config !== null &&
+    (config as { credentials?: unknown }).credentials instanceof Map
+  );
+}
+
+/** NIC's answer to cancelling an IRN that is already cancelled (README §2: message unconfirmed). */
+const ALREADY_CANCELLED = '9999';
+
+type Internal<T> = ApiOutcome<T> | { kind: 'duplicate'; errors: IrpErrorItem[]; info: InfoDetail[] };
+
+/**
+ * Creates a client. `config` is decoded with {@link IrpClientConfigCodec} (or is already resolved);
+ * an invalid config throws {@link IrpClientConfigError}.
+ */
+export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpClient {
+  let cfg: ResolvedIrpClientConfig;
+  if (isResolved(config)) cfg = config;
+  else {
+    const resolved = resolveIrpClientConfig(config);
+    if (!resolved.ok) throw new IrpClientConfigError(resolved.errors);
+    cfg = resolved.config;
+  }
+  const now = deps.now ?? Date.now;
+  const secrets = deps.secrets ?? globalSecretRegistry;
+  for (const c of cfg.credentials.values()) {
+    secrets.add(c.password);
+    secrets.add(c.clientSecret);
+  }
+  const log = (deps.logger ?? pino({ level: 'silent' })).child(
+    { component: 'irp-client' },
+    redactingChildOptions(secrets),
+  );
+  const http =
+    deps.transport ??
+    new UndiciTransport(cfg.baseUrl, {
+      connections: cfg.concurrency.connections,
+      keepAliveTimeoutMs: cfg.concurrency.keepAliveTimeoutMs,
+      connectTimeoutMs: cfg.timeouts.connectMs,
+    });
+  const verifier: SignedVerifier | undefined = cfg.signingCertPem
+    ? createSignedVerifier(cfg.signingCertPem)
+    : undefined;
+
+  const stats: IrpClientStats = {
+    logins: 0,
+    loginsByGstin: {},
+    exchanges: 0,
+    invalidTokenResponses: 0,
+    retries: 0,
+    breakerOpens: 0,
+    irpErrorsByGstin: {},
+    outcomes: {},
+  };
+
+  const resilience = new Resilience(cfg, now, {
+    onRetry: (gstin, attempt, cause, delayMs) => {
+      stats.retries += 1;
+      log.info(
+        { gstin, attempt, reason: cause.reason, code: cause.code, status: cause.status, delayMs },
+        'irp call retried',
+      );
+    },
+  });
+  resilience.onBreakerChange((state) => {
+    if (state === 'open') stats.breakerOpens += 1;
+    log.warn({ breaker: state }, 'irp circuit breaker changed state');
+  });
+
+  const sessions = new Map<string, IrpSession>();
+  function sessionFor(cred: GstinCredentials): IrpSession {
+    const key = `${cred.clientId}\u0000${cred.gstin.toUpperCase()}\u0000${cred.userName}`;
+    let session = sessions.get(key);
+    if (!session) {
+      const gstin = cred.gstin.toUpperCase();
+      session = new IrpSession(
+        async (forceRefresh) => {
+          stats.logins += 1;
+          stats.loginsByGstin[gstin] = (stats.loginsByGstin[gstin] ?? 0) + 1;
+          const started = performance.now();
+          const result = await login({
+            http,
+            credentials: cred,
+            publicKeyPem: cfg.publicKeyPem,
+            version: cfg.authVersion,
+            path: cfg.authVersion === '1.04' ? cfg.paths.authV104 : cfg.paths.authV103,
+            forceRefresh,
+            timeoutMs: cfg.timeouts.authMs,
+            secrets,
+            newAppKey: deps.newAppKey,
+          });
+          const ms = Math.round(performance.now() - started);
+          if (result.ok)
+            log.info({ gstin, forceRefresh, tokenExpiry: result.token.tokenExpiry, ms }, 'irp login');
+          else if (result.kind === 'credentials') {
+            log.error(
+              { gstin, code: result.code, message: result.message, ms },
+              'irp login refused: credentials',
+            );
+          } else
+            log.warn({ gstin, reason: result.cause.reason, code: result.cause.code, ms }, 'irp login failed');
+          return result;
+        },
+        now,
+        cfg.session,
+      );
+      sessions.set(key, session);
+    }
+    return session;
+  }
+
+  const observe = (e: ExchangeEvent): void => {
+    stats.exchanges += 1;
+    if (e.result === 'token') stats.invalidTokenResponses += 1;
+    if (e.codes && e.codes.length > 0)
+      stats.irpErrorsByGstin[e.gstin] = (stats.irpErrorsByGstin[e.gstin] ?? 0) + e.codes.length;
+    if (log.isLevelEnabled('debug')) log.debug({ ...e, ms: Math.round(e.ms * 1000) / 1000 }, 'irp exchange');
+  };
+
+  function count<O extends { kind: string }>(outcome: O): O {
+    stats.outcomes[outcome.kind] = (stats.outcomes[outcome.kind] ?? 0) + 1;
+    return outcome;
+  }
+
+  async function execute<T>(
+    gstinRaw: string,
+    call: ApiCall<T>,
+    options: CallOptions = {},
+  ): Promise<Internal<T>> {
+    const gstin = gstinRaw.toUpperCase();
+    const cred = cfg.credentials.get(gstin);
+    if (!cred) {
+      return {
+        kind: 'credentials',
+        gstin,
+        code: 'CLIENT_NO_CREDENTIALS',
+        message: `no IRP credentials configured for GSTIN ${gstin}`,
+      };
+    }
+    const session = sessionFor(cred);
+    const requestMs = options.timeoutMs ?? cfg.timeouts.requestMs;
+    const ran = await resilience.run<Final<T>>(
+      gstin,
+      options.deadlineMs ?? cfg.retry.deadlineMs,
+      (_n, remainingMs) =>
+        attemptCall(call, {
+          http,
+          session,
+          credentials: cred,
+          timeoutMs: Math.max(1, Math.min(requestMs, remainingMs)),
+          options,
+          observe,
+        }),
+      options.signal,
+    );
+    switch (ran.kind) {
+      case 'circuit-open':
+        return ran.cause ? { kind: 'circuit-open', lastError: ran.cause } : { kind: 'circuit-open' };
+      case 'exhausted':
+        log.warn(
+          { gstin, api: call.api, attempts: ran.attempts, reason: ran.cause.reason, code: ran.cause.code },
+          'irp call gave up',
+        );
+        return { kind: 'transient-exhausted', lastError: ran.cause, attempts: ran.attempts };
+      case 'final':
+        break;
+    }
+    const final = ran.value;
+    switch (final.kind) {
+      case 'success':
+        return { kind: 'success', data: final.data, recovered: false, info: final.info };
+      case 'credentials':
+        return { kind: 'credentials', gstin, code: final.code, message: final.message };
+      case 'rejected':
+      case 'duplicate':
+        return final;
+    }
+  }
+
+  /** Non-generate APIs have no duplicate to recover: report it as the rejection it is. */
+  function plain<T>(outcome: Internal<T>): ApiOutcome<T> {
+    return outcome.kind === 'duplicate'
+      ? { kind: 'rejected', errors: outcome.errors, info: outcome.info }
+      : outcome;
+  }
+
+  const getByIrn = async (
+    gstin: string,
+    irn: string,
+    options?: CallOptions,
+  ): Promise<ApiOutcome<IrnDetails>> =>
+    count(plain(await execute(gstin, apiCalls.getByIrn(cfg.paths, irn), options)));
+  const getByDocDetails = async (
+    gstin: string,
+    query: DocDetailsQuery,
+    options?: CallOptions,
+  ): Promise<ApiOutcome<IrnDetails>> =>
+    count(plain(await execute(gstin, apiCalls.getByDocDetails(cfg.paths, query), options)));
+  const getEwbByIrn = async (
+    gstin: string,
+    irn: string,
+    options?: CallOptions,
+  ): Promise<ApiOutcome<EwbDetails>> =>
+    count(plain(await execute(gstin, apiCalls.getEwbByIrn(cfg.paths, irn), options)));
+
+  /** What is left of a call's deadline for a follow-up (recovery) request; never less than one request. */
+  const followUpOptions = (options: CallOptions, startedAt: number): CallOptions => {
+    const remaining = (options.deadlineMs ?? cfg.retry.deadlineMs) - (now() - startedAt);
+    return { ...options, deadlineMs: Math.max(remaining, options.timeoutMs ?? cfg.timeouts.requestMs) };
+  };
+
+  // The breaker's half-open probe: one cheap authenticated read of the first configured GSTIN.
+  const probeCred = cfg.credentials.values().next().value;
+  if (probeCred) {
+    resilience.setProbe(() =>
+      attemptCall(apiCalls.gstinDetails(cfg.paths, probeCred.gstin), {
+        http,
+        session: sessionFor(probeCred),
+        credentials: probeCred,
+        timeoutMs: cfg.timeouts.requestMs,
+        options: {},
+        observe,
+      }),
+    );
+  }
+
+  const client: IrpClient = {
+    async generateIrn(invoice, options = {}) {
+      const startedAt = now();
+      const gstin = options.gstin ?? invoice.SellerDtls?.Gstin ?? '';
+      const outcome = await execute(gstin, apiCalls.generateIrn(cfg.paths, invoice), options);
+      if (outcome.kind !== 'duplicate') return count(outcome);
+      if (!outcome.errors.some((e) => e.code === '2150')) {
+        const rejected: RejectedOutcome = { kind: 'rejected', errors: outcome.errors, info: outcome.info };
+        return count(rejected);
+      }
+      const follow = followUpOptions(options, startedAt);
+      const recovered = await recoverDuplicate(invoice, outcome.info, outcome.errors, {
+        getByIrn: (irn) => getByIrn(gstin, irn, follow),
+        getByDocDetails: (query) => getByDocDetails(gstin, query, follow),
+        verifier,
+      });
+      if (recovered.kind === 'conflict') {
+        log.warn(
+          { gstin, reason: recovered.reason, irn: recovered.duplicate?.Irn },
+          'irp duplicate not adopted',
+        );
+      } else if (recovered.kind === 'success') {
+        log.info({ gstin, irn: recovered.data.Irn }, 'irp duplicate recovered');
+      }
+      return count(recovered);
+    },
+    getByIrn,
+    getByDocDetails,
+    async cancelIrn(gstin, request, options = {}) {
+      const startedAt = now();
+      const outcome = plain(
+        await execute<CancelIrnData>(gstin, apiCalls.cancelIrn(cfg.paths, request), options),
+      );
+      if (outcome.kind !== 'rejected' || !outcome.errors.some((e) => e.code === ALREADY_CANCELLED))
+        return count(outcome);
+      // A replayed cancel, or a retry after a lost answer, meets "not active": if the IRN is indeed
+      // cancelled, the intent is fulfilled. NIC does not return the cancel date on a re-read.
+      const current = await getByIrn(gstin, request.Irn, followUpOptions(options, startedAt));
+      if (current.kind === 'success' && current.data.Status?.toUpperCase() === 'CNL') {
+        const success: SuccessOutcome<CancelIrnData> = {
+          kind: 'success',
+          data: { Irn: current.data.Irn, CancelDate: '' },
+          recovered: true,
+          info: outcome.info,
+        };
+        return count(success);
+      }
+      return count(outcome);
+    },
+    async gstinDetails(gstin, target, options) {
+      return count(plain(await execute(gstin, apiCalls.gstinDetails(cfg.paths, target), options)));
+    },
+    async syncGstin(gstin, target, options) {
+      return count(plain(await execute(gstin, apiCalls.syncGstin(cfg.paths, target), options)));
+    },
+    async generateEwb(gstin, request, options = {}) {
+      const startedAt = now();
+      const outcome = await execute<GenerateEwbData>(
+        gstin,
+        apiCalls.generateEwb(cfg.paths, request),
+        options,
+      );
+      if (outcome.kind !== 'duplicate') return count(outcome);
+      if (!outcome.errors.some((e) => e.code === '4002')) return count(plain<GenerateEwbData>(outcome));
+      // The EWB exists (typically our own earlier attempt that timed out): report it, marked recovered.
+      const existing = await getEwbByIrn(gstin, request.Irn, followUpOptions(options, startedAt));
+      if (existing.kind === 'rejected') {
+        const rejected: RejectedOutcome = {
+          kind: 'rejected',
+          errors: [...outcome.errors, ...existing.errors],
+          info: outcome.info,
+        };
+        return count(rejected);
+      }
+      if (existing.kind !== 'success') return count(existing);
+      const d = existing.data;
+      const success: SuccessOutcome<GenerateEwbData> = {
+        kind: 'success',
+        data: { EwbNo: d.EwbNo, EwbDt: d.EwbDt ?? '', EwbValidTill: d.EwbValidTill ?? null },
+        recovered: true,
+        info: outcome.info,
+      };
+      return count(success);
+    },
+    getEwbByIrn,
+    async cancelEwb(gstin, request, options) {
+      return count(plain(await execute(gstin, apiCalls.cancelEwb(cfg.paths, request), options)));
+    },
+    async verifySigned(details) {
+      const [invoice, qr] = await Promise.all([
+        verifyOrDecode<Record<string, unknown>>(details.SignedInvoice, verifier),
+        verifyOrDecode<QrCodeData>(details.SignedQRCode, verifier),
+      ]);
+      return { invoice, qr };
+    },
+    renderQr: ((signedQrCode: string, format: 'png' | 'svg', options?: QrRenderOptions) =>
+      format === 'png'
+        ? renderQrPng(signedQrCode, options)
+        : renderQrSvg(signedQrCode, options)) as IrpClient['renderQr'],
+    breakerState: () => resilience.breakerState(),
+    onBreakerChange: (listener) => resilience.onBreakerChange(listener),
+    sessionState(gstin) {
+      const cred = cfg.credentials.get(gstin.toUpperCase());
+      return cred ? sessionFor(cred).state() : undefined;
+    },
+    resetCredentials(gstin) {
+      const cred = cfg.credentials.get(gstin.toUpperCase());
+      if (cred) sessionFor(cred).resetCredentialsFailure();
+    },
+    stats: () => structuredClone(stats),
+    async close() {
+      resilience.close();
+      await http.close();
+    },
+  };
+  return client;
+}
