@@ -328,13 +328,15 @@ function tcpProbe(host: string, port: number): Promise<void> {
 /** `kafka-storage.sh format --standalone`: a fresh cluster id and a one-voter dynamic quorum. */
 async function formatStorage(java: string, jvmArgs: string[], propsFile: string, logFile: string) {
   // A cluster id is 16 random bytes in URL-safe base64 without padding (what `random-uuid` prints).
-  const clusterId = randomBytes(16).toString('base64url');
+  // An id starting with '-' would be read as an option by the tool's argument parser, so join it with
+  // `=` (and avoid the leading dash anyway).
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const args = [
     ...jvmArgs,
     'kafka.tools.StorageTool',
     'format',
-    '-t',
-    clusterId,
+    `--cluster-id=${clusterId}`,
     '-c',
     propsFile,
     '--standalone',
