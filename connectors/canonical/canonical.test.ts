@@ -1,0 +1,3 @@
+import { goldenSuite } from '../shared/golden-suite.js';
+
+goldenSuite('canonical');

@@ -1,0 +1,353 @@
+/**
+ * ERPNext Sales Invoice → IRP. india-compliance already stores each item's taxable value and GST/cess
+ * amounts, so lines map one to one; the taxes table is used to cross-check them and for the charges
+ * that are not GST. ERPNext returns carry negative quantities and amounts; signs are flipped for CRN.
+ */
+import { isUqc } from '../../src/irp/masters/index.js';
+import type { ExpDtls, PrecDocDtls, SupplyType } from '../../src/irp/schema/invoice.js';
+import { decFromNumber, mul, paise, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
+import { dateFromIso, docNumber } from '../shared/doc.js';
+import { cancelReason, cancelRemark, documentRef, ewbFields, isExport } from '../shared/events.js';
+import {
+  assembleInvoice,
+  checkTotal,
+  generateEvent,
+  NO_MONEY,
+  type HeaderMoney,
+  type Line,
+} from '../shared/invoice.js';
+import { given, Issues } from '../shared/issues.js';
+import {
+  buyerDtls,
+  compact,
+  dispDtls,
+  gstin,
+  sellerDtls,
+  shipDtls,
+  text,
+  type PartyInput,
+} from '../shared/parties.js';
+import { COUNTRY_NAMES, stateFromName } from '../shared/states.js';
+import type { DocType, MapResult } from '../types.js';
+import type { Address, SalesInvoice, SalesInvoiceEvent, SalesInvoiceItem } from './record.js';
+import {
+  ERPNEXT_CANCEL_REASON,
+  ERPNEXT_TRANSPORT_MODE,
+  ERPNEXT_UOM_TO_UQC,
+  ERPNEXT_VEHICLE_TYPE,
+} from './tables.js';
+
+const dec = (n: number): Dec => decFromNumber(n) ?? ZERO;
+
+function supplyOf(issues: Issues, d: SalesInvoice): SupplyType | undefined {
+  switch (d.gst_category) {
+    case 'Registered Regular':
+    case 'Registered Composition':
+    case 'UIN Holders':
+    case 'Tax Deductor':
+      return 'B2B';
+    case 'SEZ':
+      return d.is_export_with_gst ? 'SEZWP' : 'SEZWOP';
+    case 'Overseas':
+      return d.is_export_with_gst ? 'EXPWP' : 'EXPWOP';
+    case 'Deemed Export':
+      return 'DEXP';
+    default:
+      return issues.add(
+        'MAP_INVALID_CODE',
+        'doc.gst_category',
+        `GST category ${JSON.stringify(d.gst_category)} is not e-invoiced`,
+      );
+  }
+}
+
+/** india-compliance fills gst_state_number; older addresses only have the state name. */
+function address(
+  a: Address,
+  path: string,
+  name: string,
+  gstinValue: string | null,
+  gstinPath: string,
+): PartyInput {
+  return {
+    gstin: gstinValue,
+    name,
+    addr1: a.address_line1,
+    addr2: a.address_line2,
+    city: a.city,
+    pin: a.pincode,
+    state: given(a.gst_state_number) ?? stateFromName(a.gst_state ?? a.state),
+    stateRaw: a.gst_state_number ?? a.gst_state ?? a.state,
+    phone: a.phone,
+    email: a.email_id,
+    paths: {
+      gstin: gstinPath,
+      name: `${path}.address_title`,
+      city: `${path}.city`,
+      pin: `${path}.pincode`,
+      state: `${path}.gst_state_number`,
+    },
+  };
+}
+
+export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
+  const issues = new Issues();
+  const d = r.doc;
+  const docType: DocType = d.is_debit_note ? 'DBN' : d.is_return ? 'CRN' : 'INV';
+  const docNo = docNumber(issues, d.name, 'doc.name');
+  const docDate = dateFromIso(issues, d.posting_date, 'doc.posting_date');
+  const sellerGstin = gstin(issues, d.company_gstin, 'doc.company_gstin', 'supplier');
+  const ref = () => documentRef(sellerGstin!, docType, docNo!, docDate!, d.irn);
+
+  if (r.event === 'on_cancel') {
+    const c = r.cancel;
+    if (!c)
+      issues.add(
+        'MAP_MISSING_FIELD',
+        'cancel',
+        'a cancellation needs the e-invoice cancel reason and remark',
+      );
+    const reason = c
+      ? cancelReason(issues, ERPNEXT_CANCEL_REASON[c.reason] ?? c.reason, 'cancel.reason')
+      : undefined;
+    const remark = c ? cancelRemark(issues, c.remark, 'cancel.remark') : undefined;
+    return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+  }
+  if (r.event === 'e_waybill') {
+    const e = r.e_waybill;
+    if (!e)
+      issues.add('MAP_MISSING_FIELD', 'e_waybill', 'an e-waybill request needs the transporter details');
+    const transDocDt = e?.lr_date ? dateFromIso(issues, e.lr_date, 'e_waybill.lr_date') : undefined;
+    const fields = e
+      ? ewbFields(
+          issues,
+          {
+            distance: e.distance,
+            mode: ERPNEXT_TRANSPORT_MODE[e.mode_of_transport] ?? e.mode_of_transport,
+            transId: e.gst_transporter_id,
+            transName: e.transporter_name,
+            transDocNo: e.lr_no,
+            transDocDt,
+            vehNo: e.vehicle_no,
+            vehType: e.gst_vehicle_type
+              ? (ERPNEXT_VEHICLE_TYPE[e.gst_vehicle_type] ?? e.gst_vehicle_type)
+              : null,
+          },
+          {
+            distance: 'e_waybill.distance',
+            mode: 'e_waybill.mode_of_transport',
+            transId: 'e_waybill.gst_transporter_id',
+            vehType: 'e_waybill.gst_vehicle_type',
+          },
+        )
+      : undefined;
+    return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
+  }
+
+  if (d.currency !== 'INR')
+    issues.add(
+      'MAP_UNSUPPORTED_CURRENCY',
+      'doc.currency',
+      `invoice currency ${d.currency}: the IRP takes INR amounts`,
+    );
+  const supply = supplyOf(issues, d);
+  const sign = d.is_return ? -1 : 1;
+  const money = (n: number): Paise => paise(dec(n * sign));
+
+  const seller = sellerDtls(
+    issues,
+    address(d.company_address, 'doc.company_address', d.company, d.company_gstin, 'doc.company_gstin'),
+  );
+  const exported = supply !== undefined && isExport(supply);
+  const pos = /^(\d{2})-/.exec(d.place_of_supply)?.[1];
+  if (!pos && !exported)
+    issues.add(
+      'MAP_UNKNOWN_STATE',
+      'doc.place_of_supply',
+      `place of supply ${JSON.stringify(d.place_of_supply)} is not 'NN-State'`,
+    );
+  const buyer = supply
+    ? buyerDtls(
+        issues,
+        address(
+          d.customer_address,
+          'doc.customer_address',
+          d.customer_name,
+          d.billing_address_gstin,
+          'doc.billing_address_gstin',
+        ),
+        { exported, pos },
+      )
+    : undefined;
+  const ship =
+    d.shipping_address && d.shipping_address.name !== d.customer_address.name
+      ? d.shipping_address
+      : undefined;
+  const shipTo = ship
+    ? shipDtls(
+        issues,
+        address(ship, 'doc.shipping_address', ship.address_title, ship.gstin, 'doc.shipping_address.gstin'),
+      )
+    : undefined;
+  const disp =
+    d.dispatch_address && d.dispatch_address.name !== d.company_address.name ? d.dispatch_address : undefined;
+  const dispatch = disp
+    ? dispDtls(issues, address(disp, 'doc.dispatch_address', disp.address_title, null, ''))
+    : undefined;
+
+  const lines = d.items
+    .map((it, i) => itemLine(issues, it, `doc.items[${i}]`, money))
+    .filter((l): l is Line => l !== undefined);
+
+  const header: HeaderMoney = { othChrg: 0, discount: 0, roundOff: money(d.rounding_adjustment) };
+  const byType = new Map<string, { total: Paise; path: string }>();
+  d.taxes.forEach((t, i) => {
+    const v = money(t.tax_amount);
+    const type = given(t.gst_tax_type);
+    if (type)
+      byType.set(type, { total: (byType.get(type)?.total ?? 0) + v, path: `doc.taxes[${i}].tax_amount` });
+    else if (v < 0) header.discount -= v;
+    else header.othChrg += v;
+  });
+  const field = {
+    igst: 'igst',
+    cgst: 'cgst',
+    sgst: 'sgst',
+    cess: 'cess',
+    cess_non_advol: 'cessNonAdvl',
+  } as const;
+  // Cross-check only complete documents: a line that failed to map would make every head differ.
+  for (const [type, { total, path }] of lines.length === d.items.length ? byType : []) {
+    const key = field[type as keyof typeof field];
+    if (!key) {
+      issues.add(
+        'MAP_UNKNOWN_TAX',
+        path.replace('.tax_amount', '.gst_tax_type'),
+        `GST tax type ${JSON.stringify(type)} has no IRP field`,
+      );
+      continue;
+    }
+    const items = lines.reduce((s, l) => s + l.money[key], 0);
+    if (Math.abs(items - total) > lines.length)
+      issues.add(
+        'MAP_TAX_MISMATCH',
+        path,
+        `${type} row ${total / 100} ≠ items' ${type}_amount ${items / 100}`,
+      );
+  }
+  if (issues.errors.length === 0 && !d.is_reverse_charge)
+    checkTotal(
+      issues,
+      lines,
+      header,
+      money(d.disable_rounded_total ? d.grand_total : d.rounded_total),
+      d.disable_rounded_total ? 'doc.grand_total' : 'doc.rounded_total',
+    );
+
+  let preceding: PrecDocDtls[] | undefined;
+  if (given(d.return_against)) {
+    const no = docNumber(issues, d.return_against, 'doc.return_against');
+    const dt = dateFromIso(issues, d.return_against_posting_date, 'doc.return_against_posting_date');
+    if (no && dt) preceding = [{ InvNo: no, InvDt: dt }];
+  } else if (docType === 'CRN') {
+    issues.add(
+      'MAP_MISSING_PRECEDING_DOC',
+      'doc.return_against',
+      'a return (credit note) must be made against an invoice',
+    );
+  }
+
+  let exp: ExpDtls | undefined;
+  if (exported) {
+    const country =
+      COUNTRY_NAMES[d.customer_address.country] ??
+      issues.add(
+        'MAP_MISSING_EXPORT_DETAILS',
+        'doc.customer_address.country',
+        `no ISO code for country ${JSON.stringify(d.customer_address.country)}`,
+      );
+    exp = compact({
+      ShipBNo: given(d.shipping_bill_number),
+      ShipBDt: d.shipping_bill_date
+        ? dateFromIso(issues, d.shipping_bill_date, 'doc.shipping_bill_date')
+        : undefined,
+      Port: given(d.port_code),
+      RefClm: supply === 'EXPWP' ? 'Y' : 'N',
+      CntCode: country,
+    } satisfies ExpDtls);
+  }
+
+  return issues.result(() =>
+    generateEvent(
+      assembleInvoice({
+        supply: supply!,
+        reverseCharge: d.is_reverse_charge === 1,
+        ecmGstin: given(d.ecommerce_gstin),
+        docType,
+        docNo: docNo!,
+        docDate: docDate!,
+        seller: seller!,
+        buyer: buyer!,
+        dispatch,
+        shipTo,
+        lines,
+        header,
+        preceding,
+        exp,
+        pay: compact({ PayTerm: text(d.payment_terms_template, 1, 100) }),
+      }),
+    ),
+  );
+}
+
+function itemLine(
+  issues: Issues,
+  it: SalesInvoiceItem,
+  at: string,
+  money: (n: number) => Paise,
+): Line | undefined {
+  const before = issues.errors.length;
+  const qty = dec(Math.abs(it.qty));
+  const unit = ERPNEXT_UOM_TO_UQC[it.uom.trim().toLowerCase()];
+  if (!unit || !isUqc(unit))
+    issues.add('MAP_UNKNOWN_UNIT', `${at}.uom`, `UOM ${JSON.stringify(it.uom)} has no UQC`);
+  const hsn = (it.gst_hsn_code ?? '').replace(/\D/g, '');
+  if (!hsn) issues.add('MAP_MISSING_FIELD', `${at}.gst_hsn_code`, 'HSN/SAC code is required');
+  const taxable = money(it.taxable_value);
+  // ERPNext folds item discounts into `rate`; the price-list rate is the pre-discount price.
+  const listPrice = it.price_list_rate > 0 ? dec(it.price_list_rate) : dec(it.rate);
+  const gross = paise(mul(qty, listPrice));
+  if (gross < taxable)
+    issues.add(
+      'MAP_INVALID_AMOUNT',
+      `${at}.taxable_value`,
+      `taxable value ${it.taxable_value} exceeds qty × price_list_rate`,
+    );
+  if (issues.errors.length > before) return undefined;
+  return {
+    facts: compact({
+      SlNo: String(it.idx),
+      PrdDesc: text(it.item_name, 3, 300),
+      IsServc: hsn.startsWith('99') ? 'Y' : 'N',
+      HsnCd: hsn,
+      Barcde: text(it.barcode, 3, 30),
+      Qty: toNumber(qty, 3),
+      Unit: unit,
+      UnitPrice: toNumber(listPrice, 3),
+      GstRt: toNumber(dec(it.igst_rate + it.cgst_rate + it.sgst_rate), 3),
+      CesRt: toNumber(dec(it.cess_rate), 3),
+      OrdLineRef: text(it.sales_order, 1, 50),
+      BchDtls: text(it.batch_no, 3, 20) ? { Nm: text(it.batch_no, 3, 20)! } : undefined,
+    }),
+    money: {
+      ...NO_MONEY,
+      gross,
+      discount: gross - taxable,
+      igst: money(it.igst_amount),
+      cgst: money(it.cgst_amount),
+      sgst: money(it.sgst_amount),
+      cess: money(it.cess_amount),
+      cessNonAdvl: money(it.cess_non_advol_amount),
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Exact decimals as scaled bigints. ERPs hand amounts over as packed decimals, decimal strings or
+ * doubles; converting each once to an exact value and rounding with the ERP's own rule keeps the IRP's
+ * sums (README §9) exact to the paisa, which float arithmetic does not.
+ */
+
+/** `units × 10^-scale`. */
+export interface Dec {
+  readonly units: bigint;
+  readonly scale: number;
+}
+
+export type RoundingMode = 'half-up' | 'half-even' | 'up' | 'down';
+
+const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/** A decimal text (`-12.50`, `1e3`); undefined when it is not one. */
+export function parseDec(text: string): Dec | undefined {
+  const m = DECIMAL_TEXT.exec(text.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const frac = m[3] ?? '';
+  const exp = Number(m[4] ?? 0);
+  let units = BigInt(`${m[2] || '0'}${frac}`);
+  let scale = frac.length - exp;
+  if (scale < 0) {
+    units *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { units: m[1] === '-' ? -units : units, scale };
+}
+
+/** A double's shortest decimal spelling, which is what the ERP meant (0.1 stays 0.1). */
+export function decFromNumber(n: number): Dec | undefined {
+  return Number.isFinite(n) ? parseDec(String(n)) : undefined;
+}
+
+/** Avro `bytes` with logicalType decimal: big-endian two's-complement unscaled value. */
+export function decFromAvroBytes(bytes: Uint8Array, scale: number): Dec {
+  let units = 0n;
+  for (const b of bytes) units = (units << 8n) | BigInt(b);
+  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) units -= 1n << BigInt(bytes.length * 8);
+  return { units, scale };
+}
+
+/** The inverse of {@link decFromAvroBytes}, for generators and fixtures. */
+export function decToAvroBytes(d: Dec, scale: number): Buffer {
+  let v = rescale(d, scale);
+  const out: number[] = [];
+  for (;;) {
+    out.unshift(Number(v & 0xffn));
+    v >>= 8n;
+    const signBitSet = (out[0]! & 0x80) !== 0;
+    if ((v === 0n && !signBitSet) || (v === -1n && signBitSet)) break;
+  }
+  return Buffer.from(out);
+}
+
+/** The value's units at `scale`, rounded with `mode` (ties and direction measured away from zero). */
+export function rescale(d: Dec, scale: number, mode: RoundingMode = 'half-up'): bigint {
+  if (scale >= d.scale) return d.units * 10n ** BigInt(scale - d.scale);
+  const div = 10n ** BigInt(d.scale - scale);
+  const neg = d.units < 0n;
+  const abs = neg ? -d.units : d.units;
+  let q = abs / div;
+  const r = abs % div;
+  if (r !== 0n) {
+    const twice = r * 2n;
+    if (mode === 'up') q += 1n;
+    else if (mode === 'half-up' && twice >= div) q += 1n;
+    else if (mode === 'half-even' && (twice > div || (twice === div && q % 2n === 1n))) q += 1n;
+  }
+  return neg ? -q : q;
+}
+
+export function decToString(d: Dec): string {
+  const neg = d.units < 0n;
+  const digits = (neg ? -d.units : d.units).toString().padStart(d.scale + 1, '0');
+  const int = digits.slice(0, digits.length - d.scale);
+  const frac = d.scale > 0 ? `.${digits.slice(-d.scale)}` : '';
+  return `${neg ? '-' : ''}${int}${frac}`;
+}
+
+/** Rounded to `scale` places and returned as a JS number (exact for money and quantities). */
+export function toNumber(d: Dec, scale: number, mode: RoundingMode = 'half-up'): number {
+  return Number(decToString({ units: rescale(d, scale, mode), scale }));
+}
+
+export function mul(a: Dec, b: Dec): Dec {
+  return { units: a.units * b.units, scale: a.scale + b.scale };
+}
+
+export function add(a: Dec, b: Dec): Dec {
+  const scale = Math.max(a.scale, b.scale);
+  return { units: rescale(a, scale) + rescale(b, scale), scale };
+}
+
+export function neg(d: Dec): Dec {
+  return { units: -d.units, scale: d.scale };
+}
+
+export function isZero(d: Dec): boolean {
+  return d.units === 0n;
+}
+
+export const ZERO: Dec = { units: 0n, scale: 0 };
+
+/** Money is handled as integer paise (safe JS integers up to ₹90 trillion). */
+export type Paise = number;
+
+export function paise(d: Dec, mode: RoundingMode = 'half-up'): Paise {
+  return Number(rescale(d, 2, mode));
+}
+
+export function paiseToDec(p: Paise): Dec {
+  return { units: BigInt(p), scale: 2 };
+}
+
+/** Paise as the IRP's JSON number (two decimals at most). */
+export function rupees(p: Paise): number {
+  return p / 100;
+}
+
+/** `base × percent / 100`, rounded to paise with `mode` — how every ERP here computes a tax line. */
+export function percentOf(base: Paise, percent: Dec, mode: RoundingMode = 'half-up'): Paise {
+  return paise({ units: BigInt(base) * percent.units, scale: 2 + percent.scale + 2 }, mode);
+}

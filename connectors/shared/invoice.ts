@@ -1,0 +1,267 @@
+/**
+ * The arithmetic half of every mapping (README §9): a connector supplies each line's money as the ERP
+ * computed it (integer paise), this module derives AssAmt, TotItemVal and the header totals so the IRP's
+ * equalities hold exactly, whatever the ERP's own rounding was.
+ */
+import type {
+  BuyerDtls,
+  DispDtls,
+  EwbDtls,
+  ExpDtls,
+  Invoice,
+  Item,
+  PayDtls,
+  PrecDocDtls,
+  RefDtls,
+  SellerDtls,
+  ShipDtls,
+  SupplyType,
+  TranDtls,
+  ValDtls,
+} from '../../src/irp/schema/invoice.js';
+import type { DocType, GenerateEvent } from '../types.js';
+import { rupees, type Paise } from './decimal.js';
+import { docKey } from './doc.js';
+import type { Issues } from './issues.js';
+
+/** One line's money as the ERP posted it. Taxes are what the ERP charged, never recomputed here. */
+export interface LineMoney {
+  /** Qty × UnitPrice as the ERP rounded it (TotAmt). */
+  gross: Paise;
+  discount: Paise;
+  preTax?: Paise;
+  igst: Paise;
+  cgst: Paise;
+  /** SGST or UTGST: the IRP has one field for both. */
+  sgst: Paise;
+  cess: Paise;
+  cessNonAdvl: Paise;
+  stateCess: Paise;
+  stateCessNonAdvl: Paise;
+  /** Charges outside the taxable value (e.g. TCS under s.206C). */
+  othChrg: Paise;
+}
+
+export const NO_MONEY: LineMoney = {
+  gross: 0,
+  discount: 0,
+  igst: 0,
+  cgst: 0,
+  sgst: 0,
+  cess: 0,
+  cessNonAdvl: 0,
+  stateCess: 0,
+  stateCessNonAdvl: 0,
+  othChrg: 0,
+};
+
+type Derived =
+  | 'TotAmt'
+  | 'Discount'
+  | 'PreTaxVal'
+  | 'AssAmt'
+  | 'IgstAmt'
+  | 'CgstAmt'
+  | 'SgstAmt'
+  | 'CesAmt'
+  | 'CesNonAdvlAmt'
+  | 'StateCesAmt'
+  | 'StateCesNonAdvlAmt'
+  | 'OthChrg'
+  | 'TotItemVal';
+
+/** Item fields that are not money: description, HSN, quantity, unit, rates … */
+export type ItemFacts = Omit<Item, Derived>;
+
+export interface Line {
+  facts: ItemFacts;
+  money: LineMoney;
+}
+
+/** Invoice-level amounts: not sums of item fields (README §9, NIC's worked example). */
+export interface HeaderMoney {
+  othChrg: Paise;
+  discount: Paise;
+  roundOff: Paise;
+  totInvValFc?: number;
+}
+
+export const assessable = (m: LineMoney): Paise => m.gross - m.discount;
+
+export const itemTotal = (m: LineMoney): Paise =>
+  assessable(m) +
+  m.igst +
+  m.cgst +
+  m.sgst +
+  m.cess +
+  m.cessNonAdvl +
+  m.stateCess +
+  m.stateCessNonAdvl +
+  m.othChrg;
+
+/** The schema's property order, so mapped invoices read like NIC's samples. */
+const ITEM_ORDER = [
+  'SlNo',
+  'PrdDesc',
+  'IsServc',
+  'HsnCd',
+  'Barcde',
+  'Qty',
+  'FreeQty',
+  'Unit',
+  'UnitPrice',
+  'TotAmt',
+  'Discount',
+  'PreTaxVal',
+  'AssAmt',
+  'GstRt',
+  'IgstAmt',
+  'CgstAmt',
+  'SgstAmt',
+  'CesRt',
+  'CesAmt',
+  'CesNonAdvlAmt',
+  'StateCesRt',
+  'StateCesAmt',
+  'StateCesNonAdvlAmt',
+  'OthChrg',
+  'TotItemVal',
+  'OrdLineRef',
+  'OrgCntry',
+  'PrdSlNo',
+  'BchDtls',
+  'AttribDtls',
+] as const;
+
+function ordered<T extends object>(o: T, order: readonly string[]): T {
+  const rec = o as Record<string, unknown>;
+  return Object.fromEntries(order.filter((k) => rec[k] !== undefined).map((k) => [k, rec[k]])) as T;
+}
+
+export function toItem({ facts, money: m }: Line): Item {
+  const item: Item = {
+    ...facts,
+    TotAmt: rupees(m.gross),
+    Discount: rupees(m.discount),
+    AssAmt: rupees(assessable(m)),
+    IgstAmt: rupees(m.igst),
+    CgstAmt: rupees(m.cgst),
+    SgstAmt: rupees(m.sgst),
+    CesAmt: rupees(m.cess),
+    CesNonAdvlAmt: rupees(m.cessNonAdvl),
+    OthChrg: rupees(m.othChrg),
+    TotItemVal: rupees(itemTotal(m)),
+  };
+  if (m.preTax !== undefined) item.PreTaxVal = rupees(m.preTax);
+  if (m.stateCess !== 0 || m.stateCessNonAdvl !== 0 || facts.StateCesRt !== undefined) {
+    item.StateCesAmt = rupees(m.stateCess);
+    item.StateCesNonAdvlAmt = rupees(m.stateCessNonAdvl);
+  }
+  return ordered(item, ITEM_ORDER);
+}
+
+export function invoiceTotal(lines: readonly Line[], h: HeaderMoney): Paise {
+  return lines.reduce((s, l) => s + itemTotal(l.money), 0) + h.othChrg - h.discount + h.roundOff;
+}
+
+export function toValDtls(lines: readonly Line[], h: HeaderMoney): ValDtls {
+  const sum = (f: (m: LineMoney) => Paise) => rupees(lines.reduce((s, l) => s + f(l.money), 0));
+  const v: ValDtls = {
+    AssVal: sum(assessable),
+    CgstVal: sum((m) => m.cgst),
+    SgstVal: sum((m) => m.sgst),
+    IgstVal: sum((m) => m.igst),
+    CesVal: sum((m) => m.cess + m.cessNonAdvl),
+    StCesVal: sum((m) => m.stateCess + m.stateCessNonAdvl),
+    Discount: rupees(h.discount),
+    OthChrg: rupees(h.othChrg),
+    RndOffAmt: rupees(h.roundOff),
+    TotInvVal: rupees(invoiceTotal(lines, h)),
+  };
+  if (h.totInvValFc !== undefined) v.TotInvValFc = h.totInvValFc;
+  return v;
+}
+
+/**
+ * Cross-checks the derived total against the ERP's own grand total. Within ₹1 (the IRP's tolerance) the
+ * derived value wins; beyond it the mapping is wrong about this ERP's data, and saying so with the
+ * ERP's field path beats a 2189 from the IRP.
+ */
+export function checkTotal(
+  issues: Issues,
+  lines: readonly Line[],
+  h: HeaderMoney,
+  erpTotal: Paise,
+  path: string,
+): void {
+  const derived = invoiceTotal(lines, h);
+  if (Math.abs(derived - erpTotal) > 100)
+    issues.add(
+      'MAP_TOTAL_MISMATCH',
+      path,
+      `ERP total ${rupees(erpTotal)} differs from the items' total ${rupees(derived)}`,
+    );
+}
+
+/** Whole-rupee rounding of a document total, as ERPs configure it for Indian invoices. */
+export function roundOffToRupee(total: Paise): Paise {
+  return Math.round(total / 100) * 100 - total;
+}
+
+export interface InvoiceParts {
+  supply: SupplyType;
+  reverseCharge: boolean;
+  ecmGstin?: string;
+  docType: DocType;
+  docNo: string;
+  docDate: string;
+  seller: SellerDtls;
+  buyer: BuyerDtls;
+  dispatch?: DispDtls;
+  shipTo?: ShipDtls;
+  lines: readonly Line[];
+  header: HeaderMoney;
+  preceding?: PrecDocDtls[];
+  exp?: ExpDtls;
+  pay?: PayDtls;
+  remark?: string;
+  /** E-way bill part sent with the IRN request. */
+  ewb?: EwbDtls;
+}
+
+/**
+ * The IRP invoice from mapped parts. `IgstOnIntra` is derived rather than asked of the ERP: an
+ * intra-state B2B document that nevertheless carries IGST (e.g. a supply to a unit in the same state
+ * taxed as inter-state) must say so, or the IRP rejects it with 2172.
+ */
+export function assembleInvoice(p: InvoiceParts): Invoice {
+  const intra = (p.supply === 'B2B' || p.supply === 'DEXP') && p.seller.Stcd === p.buyer.Pos;
+  const igstOnIntra = intra && p.lines.some((l) => l.money.igst > 0);
+  const tran: TranDtls = { TaxSch: 'GST', SupTyp: p.supply, RegRev: p.reverseCharge ? 'Y' : 'N' };
+  if (p.ecmGstin) tran.EcmGstin = p.ecmGstin;
+  if (igstOnIntra) tran.IgstOnIntra = 'Y';
+  const invoice: Invoice = {
+    Version: '1.1',
+    TranDtls: tran,
+    DocDtls: { Typ: p.docType, No: p.docNo, Dt: p.docDate },
+    SellerDtls: p.seller,
+    BuyerDtls: p.buyer,
+    ItemList: p.lines.map(toItem),
+    ValDtls: toValDtls(p.lines, p.header),
+  };
+  if (p.dispatch) invoice.DispDtls = p.dispatch;
+  if (p.shipTo) invoice.ShipDtls = p.shipTo;
+  if (p.pay && Object.keys(p.pay).length > 0) invoice.PayDtls = p.pay;
+  const ref: RefDtls = {};
+  if (p.remark) ref.InvRm = p.remark;
+  if (p.preceding && p.preceding.length > 0) ref.PrecDocDtls = p.preceding;
+  if (Object.keys(ref).length > 0) invoice.RefDtls = ref;
+  if (p.exp) invoice.ExpDtls = p.exp;
+  if (p.ewb) invoice.EwbDtls = p.ewb;
+  return invoice;
+}
+
+export function generateEvent(invoice: Invoice): GenerateEvent {
+  const d = invoice.DocDtls;
+  return { kind: 'generate', docKey: docKey(invoice.SellerDtls.Gstin, d.Typ, d.No, d.Dt), invoice };
+}

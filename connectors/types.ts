@@ -1,0 +1,124 @@
+/**
+ * The connector contract: what an ERP connector is, what its mapping returns and how mapping failures
+ * are reported. A connector is data plus a pure function; the pipeline decodes the Avro record with the
+ * connector's schema (plain avsc decoding, no logical-type hooks: `bytes` decimals arrive as Buffers,
+ * `date` ints as day numbers) and hands the decoded record to `map`.
+ */
+import type { Invoice } from '../src/irp/schema/invoice.js';
+
+/** The IRP document types (DocDtls.Typ). */
+export type DocType = 'INV' | 'CRN' | 'DBN';
+
+/** Event kinds an ERP topic carries. */
+export type EventKind = 'generate' | 'cancel' | 'ewb';
+
+/** IRP cancel reasons (CnlRsn): 1 duplicate, 2 data entry mistake, 3 order cancelled, 4 others. */
+export type CancelReason = '1' | '2' | '3' | '4';
+
+/** The facts that identify one document at the IRP, shared by cancel and e-way bill events. */
+export interface DocumentRef {
+  /** Kafka key: events of one document share it, so they stay ordered. See {@link docKey}. */
+  docKey: string;
+  /** Supplier GSTIN: the GSTIN the IRP session must be opened for. */
+  gstin: string;
+  /** The IRN when the ERP stored it; otherwise the client looks it up by document details. */
+  irn?: string;
+  docType: DocType;
+  docNo: string;
+  /** `dd/MM/yyyy` */
+  docDate: string;
+}
+
+/** Register a new invoice, credit note or debit note (Generate IRN). */
+export interface GenerateEvent {
+  kind: 'generate';
+  docKey: string;
+  invoice: Invoice;
+}
+
+/** Cancel an IRN (allowed within 24 h of acknowledgement). */
+export interface CancelEvent extends DocumentRef {
+  kind: 'cancel';
+  reason: CancelReason;
+  /** CnlRem, 1–100 characters. */
+  remark: string;
+}
+
+/** The body of Generate EWB by IRN, without `Irn` (carried by {@link DocumentRef}). */
+export interface EwbFields {
+  /** Kilometres; 0 asks the IRP to compute the PIN-to-PIN distance. */
+  Distance: number;
+  TransId?: string;
+  TransName?: string;
+  TransMode?: '1' | '2' | '3' | '4';
+  TransDocNo?: string;
+  /** `dd/MM/yyyy` */
+  TransDocDt?: string;
+  VehNo?: string;
+  VehType?: 'O' | 'R';
+}
+
+/** Request an e-way bill for an already registered IRN. */
+export interface EwbEvent extends DocumentRef, EwbFields {
+  kind: 'ewb';
+}
+
+export type MappedEvent = GenerateEvent | CancelEvent | EwbEvent;
+
+/**
+ * Why a record could not be mapped. These are the connector's own codes (the IRP's codes come from the
+ * validator); the pipeline publishes them as rejections on the errors topic, never as dead letters,
+ * because the record decoded fine and the ERP team can fix the data.
+ */
+export type MapErrorCode =
+  | 'MAP_MISSING_FIELD'
+  | 'MAP_MISSING_GSTIN'
+  | 'MAP_INVALID_GSTIN'
+  | 'MAP_UNKNOWN_UNIT'
+  | 'MAP_UNKNOWN_STATE'
+  | 'MAP_INVALID_DATE'
+  | 'MAP_INVALID_AMOUNT'
+  | 'MAP_INVALID_DOC_NO'
+  | 'MAP_UNKNOWN_DOC_TYPE'
+  | 'MAP_INVALID_CODE'
+  | 'MAP_UNSUPPORTED_CURRENCY'
+  | 'MAP_UNKNOWN_TAX'
+  | 'MAP_TAX_MISMATCH'
+  | 'MAP_TOTAL_MISMATCH'
+  | 'MAP_MISSING_PRECEDING_DOC'
+  | 'MAP_MISSING_EXPORT_DETAILS';
+
+export interface MapError {
+  code: MapErrorCode;
+  message: string;
+  /** Path in the ERP record, in the ERP's own field names (`VBRP[3].VRKME`). */
+  path: string;
+}
+
+export type MapResult = { ok: true; event: MappedEvent } | { ok: false; errors: MapError[] };
+
+/** An Avro schema as parsed JSON (what `avro.Type.forSchema` accepts). */
+export type AvroSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * One ERP source. `map` takes the record exactly as avsc decodes it with `avroSchema` — the decoder has
+ * already enforced the record's shape, so `map` narrows `unknown` to its record type without re-checking.
+ */
+export interface Connector {
+  readonly id: string;
+  readonly title: string;
+  readonly avroSchema: AvroSchema;
+  readonly eventKinds: readonly EventKind[];
+  map(record: unknown): MapResult;
+}
+
+/** Builds a {@link Connector} from a typed mapping, so each connector keeps its record type. */
+export function defineConnector<R>(c: {
+  id: string;
+  title: string;
+  avroSchema: AvroSchema;
+  eventKinds: readonly EventKind[];
+  map: (record: R) => MapResult;
+}): Connector {
+  return { ...c, map: (record: unknown) => c.map(record as R) };
+}
