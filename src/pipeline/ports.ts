@@ -36,8 +36,9 @@ export interface SourceBatch extends TopicPartition {
   /** False once the source is stopping or the partition was revoked: stop starting new work. */
   isActive(): boolean;
   /**
-   * Tells the source a record is finished, so it does not deliver it again in this session; records
-   * not resolved when the handler returns are fetched again (after a halt or a revocation).
+   * Tells the source every record up to and including `offset` is finished, so it does not deliver them
+   * again in this session (kafkajs semantics: the last resolved offset is the fetch position). Records
+   * past it are fetched again (after a halt or a revocation).
    */
   resolveOffset(offset: string): void;
 }

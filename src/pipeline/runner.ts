@@ -161,8 +161,12 @@ export class PipelineRunner {
               return;
             }
             const next = offsets.complete(msg.offset);
-            batch.resolveOffset(msg.offset);
-            if (next) this.queueCommit({ topic: batch.topic, partition: batch.partition, offset: next });
+            if (next) {
+              // Sources take the resolved offset as their fetch position, so only ever resolve the
+              // highest contiguous one: resolving a later record first would rewind onto it.
+              batch.resolveOffset((BigInt(next) - 1n).toString());
+              this.queueCommit({ topic: batch.topic, partition: batch.partition, offset: next });
+            }
           },
           (err: unknown) => {
             this.metrics.inFlight.dec(label);
@@ -203,10 +207,16 @@ export class PipelineRunner {
       const started = performance.now();
       const next = await submit(this.stages, msg, step.event);
       const outcome = next.type === 'final' ? next.output : next.type;
-      this.metrics.irpLatency.observe({ source: this.config.sourceId, outcome }, (performance.now() - started) / 1000);
+      this.metrics.irpLatency.observe(
+        { source: this.config.sourceId, outcome },
+        (performance.now() - started) / 1000,
+      );
       if (next.type === 'retry') {
         this.metrics.retries.inc({ source: this.config.sourceId, code: next.failure.code });
-        this.log.warn({ code: next.failure.code, docKey: step.docKey, offset: msg.offset }, 'IRP unavailable: record kept for retry');
+        this.log.warn(
+          { code: next.failure.code, docKey: step.docKey, offset: msg.offset },
+          'IRP unavailable: record kept for retry',
+        );
         this.openCircuit();
         continue;
       }
@@ -359,7 +369,7 @@ export class PipelineRunner {
       this.config.groupId,
     );
     this.metrics.commits.inc({ source: this.config.sourceId });
-    for (const d of done) if (BigInt(d.offset) < committed) batch.resolveOffset(d.offset);
+    batch.resolveOffset((committed - 1n).toString());
     void next;
   }
 }

@@ -56,7 +56,8 @@ export async function prepare(deps: StageDeps, msg: SourceMessage): Promise<Step
   if (!decoded.ok && decoded.failure.family === 'transient')
     return { type: 'retry', failure: decoded.failure };
   // Refused by the schema registry (401/403): every record would fail the same way. Stop, don't dead-letter.
-  if (!decoded.ok && decoded.failure.family === 'credentials') return { type: 'halt', failure: decoded.failure };
+  if (!decoded.ok && decoded.failure.family === 'credentials')
+    return { type: 'halt', failure: decoded.failure };
   if (!decoded.ok)
     return {
       type: 'final',

@@ -177,7 +177,8 @@ export class FileSource implements InvoiceSource {
       }
       if (messages.length === 0) break;
 
-      const resolved = new Set<string>();
+      // Cumulative, as the port says: resolving offset N finishes every record up to N.
+      let resolvedUpTo = -1n;
       try {
         await handler({
           topic: this.topic,
@@ -185,13 +186,15 @@ export class FileSource implements InvoiceSource {
           messages,
           heartbeat: async () => undefined,
           isActive: () => !this.stopping && !this.finished,
-          resolveOffset: (offset) => void resolved.add(offset),
+          resolveOffset: (offset) => {
+            if (BigInt(offset) > resolvedUpTo) resolvedUpTo = BigInt(offset);
+          },
         });
       } catch (error) {
         this.stopping = true;
         throw error;
       }
-      const unresolved = messages.filter((m) => !resolved.has(m.offset));
+      const unresolved = messages.filter((m) => BigInt(m.offset) > resolvedUpTo);
       redeliver = [...unresolved, ...redeliver];
       // A handler that finished nothing (the runner is draining before it stops us) must not make
       // this loop spin on the same batch without yielding to the I/O it is waiting for.

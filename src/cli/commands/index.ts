@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import * as checkConfig from './check-config.js';
 import * as demo from './demo.js';
 import * as irn from './irn.js';
+import * as run from './run.js';
 import * as sandbox from './sandbox.js';
 import * as validate from './validate.js';
 
@@ -10,6 +12,8 @@ import * as validate from './validate.js';
  */
 export function registerCommands(program: Command): void {
   demo.register(program);
+  run.register(program);
+  checkConfig.register(program);
   validate.register(program);
   irn.register(program);
   sandbox.register(program);

@@ -1,0 +1,263 @@
+/**
+ * What the pipeline's integration tests share: the sandbox as the IRP over real HTTP, accounts for the
+ * generated suppliers, SAP events Avro-encoded as an SAP producer would write them, a source config
+ * pointing at the real broker, and readers for the output topics.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { generateRecords } from '../../connectors/generators.js';
+import { encode } from '../../connectors/shared/avro-codec.js';
+import { connectors } from '../../connectors/registry.js';
+import type { SourceConfig } from '../../src/config/source-config.js';
+import { ADMIN_SECRET_HEADER, createSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { createTopic, kafkaBrokers, kafkaClient, uniqueGroupId, uniqueTopic } from './kafka.js';
+
+export const SAP_SCHEMA = connectors.sap.avroSchema;
+
+export interface SandboxHarness {
+  sandbox: RunningSandbox;
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Creates an API login for `gstin` and returns its credentials (secrets go through env vars). */
+  account(
+    gstin: string,
+  ): Promise<{ clientId: string; clientSecret: string; userName: string; password: string }>;
+  /** Generate-IRN successes: one per registered document. */
+  registrations(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(dbFile?: string): Promise<SandboxHarness> {
+  const sandbox = await createSandbox({ port: 0, db: dbFile ?? ':memory:' });
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${sandbox.baseUrl}/sandbox/admin/${path}`, {
+      method,
+      headers: {
+        [ADMIN_SECRET_HEADER]: sandbox.credentials.adminSecret!,
+        'content-type': 'application/json',
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  let n = 0;
+  return {
+    sandbox,
+    admin,
+    account: async (gstin) => {
+      const created = await admin<Record<string, string>>('POST', 'accounts', {
+        userName: `erp_user_${++n}_${gstin.slice(2, 7)}`,
+        gstin,
+      });
+      return {
+        clientId: created.clientId!,
+        clientSecret: created.clientSecret!,
+        userName: created.userName!,
+        password: created.password!,
+      };
+    },
+    registrations: async () => {
+      const stats = await admin<Record<string, unknown>>('GET', 'stats');
+      const apis = (stats.apis ?? stats) as Record<string, { succeeded?: number }>;
+      return apis['generate-irn']?.succeeded ?? 0;
+    },
+    close: () => sandbox.close(),
+  };
+}
+
+/** Today as `yyyy-MM-dd`, so generated documents are recent (inside every IRP window). */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+interface SapRecord {
+  [k: string]: unknown;
+}
+
+/** The supplier GSTIN of a generated SAP record, wherever the connector's record keeps it. */
+export function sellerGstins(records: unknown[]): string[] {
+  const found = new Set<string>();
+  for (const r of records) {
+    const mapped = connectors.sap.map(r);
+    if (mapped.ok)
+      found.add(
+        mapped.event.kind === 'generate' ? mapped.event.invoice.SellerDtls.Gstin : mapped.event.gstin,
+      );
+  }
+  return [...found];
+}
+
+export function sapEvents(
+  count: number,
+  seed: number,
+): { records: SapRecord[]; keys: string[]; values: Buffer[] } {
+  const records = generateRecords('sap', count, { seed, asOf: today() }) as SapRecord[];
+  const keys = records.map((r) => {
+    const m = connectors.sap.map(r);
+    return m.ok ? m.event.docKey : `unmapped-${Math.random()}`;
+  });
+  return { records, keys, values: records.map((r) => encode(SAP_SCHEMA, r)) };
+}
+
+export async function produce(
+  topic: string,
+  messages: { key: string | null; value: Buffer }[],
+): Promise<void> {
+  const producer = kafkaClient().producer();
+  await producer.connect();
+  for (let i = 0; i < messages.length; i += 200)
+    await producer.send({
+      topic,
+      messages: messages.slice(i, i + 200).map((m) => ({ key: m.key, value: m.value })),
+    });
+  await producer.disconnect();
+}
+
+export interface PipelineTopics {
+  input: string;
+  results: string;
+  errors: string;
+  deadLetter: string;
+}
+
+export async function pipelineTopics(prefix: string, partitions = 3): Promise<PipelineTopics> {
+  const t = {
+    input: uniqueTopic(`${prefix}-in`),
+    results: uniqueTopic(`${prefix}-results`),
+    errors: uniqueTopic(`${prefix}-errors`),
+    deadLetter: uniqueTopic(`${prefix}-dlq`),
+  };
+  await createTopic(t.input, partitions);
+  for (const out of [t.results, t.errors, t.deadLetter]) await createTopic(out, 1);
+  return t;
+}
+
+/**
+ * A source config (the same shape as config/sources/*.yaml) for this broker and sandbox. Secrets are
+ * env references; `env` holds their values for the runner or a child process.
+ */
+export async function sourceConfig(
+  h: SandboxHarness,
+  topics: PipelineTopics,
+  sellers: string[],
+  options: {
+    adapter?: 'kafkajs' | 'confluent';
+    mode?: 'at-least-once' | 'exactly-once';
+    groupId?: string;
+    maxInFlight?: number;
+  } = {},
+): Promise<{ config: SourceConfig; env: Record<string, string>; dir: string; file: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'irp-pipeline-'));
+  const env: Record<string, string> = {};
+  const credentials = [];
+  for (const [i, gstin] of sellers.entries()) {
+    const c = await h.account(gstin);
+    Object.assign(env, {
+      [`IRP_CID_${i}`]: c.clientId,
+      [`IRP_CSECRET_${i}`]: c.clientSecret,
+      [`IRP_USER_${i}`]: c.userName,
+      [`IRP_PASSWORD_${i}`]: c.password,
+    });
+    credentials.push({
+      gstin,
+      clientId: { env: `IRP_CID_${i}` },
+      clientSecret: { env: `IRP_CSECRET_${i}` },
+      userName: { env: `IRP_USER_${i}` },
+      password: { env: `IRP_PASSWORD_${i}` },
+    });
+  }
+  writeFileSync(join(dir, 'irp-public-key.pem'), h.sandbox.credentials.publicKeyPem);
+  writeFileSync(join(dir, 'irp-signing-cert.pem'), h.sandbox.credentials.signingCertPem);
+  const config: SourceConfig = {
+    id: `test-${topics.input.slice(-8)}`,
+    connector: 'sap',
+    kafka: {
+      adapter: options.adapter ?? 'kafkajs',
+      brokers: kafkaBrokers().split(','),
+      groupId: options.groupId ?? uniqueGroupId('pipeline'),
+      inputTopics: [topics.input],
+      fromBeginning: true,
+      sessionTimeoutMs: 10_000,
+    },
+    topics: { results: topics.results, errors: topics.errors, deadLetter: topics.deadLetter },
+    avro: { wireFormat: 'raw' },
+    irp: {
+      baseUrl: h.sandbox.baseUrl,
+      publicKeyFile: 'irp-public-key.pem',
+      signingCertFile: 'irp-signing-cert.pem',
+      credentials,
+      timeoutMs: 5000,
+      retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 500, deadlineMs: 3000 },
+      breaker: { consecutiveFailures: 5, halfOpenAfterMs: 500 },
+    },
+    pipeline: {
+      mode: options.mode ?? 'at-least-once',
+      maxInFlight: options.maxInFlight ?? 32,
+      commitIntervalMs: 200,
+    },
+    ops: {
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      logLevel: (process.env.TEST_LOG as 'info' | undefined) ?? 'silent',
+    },
+  };
+  const file = join(dir, 'source.yaml');
+  writeFileSync(file, stringify(config));
+  return { config, env, dir, file };
+}
+
+export interface OutputMessage {
+  topic: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  json?: Record<string, unknown>;
+}
+
+/** Reads every record of the output topics (read_committed) until `expected` arrived and the topics are quiet. */
+export async function readOutputs(
+  topics: PipelineTopics,
+  expected: number,
+  timeoutMs = 60_000,
+  quietMs = 1500,
+): Promise<OutputMessage[]> {
+  const consumer = kafkaClient().consumer({ groupId: uniqueGroupId('outputs'), maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [topics.results, topics.errors, topics.deadLetter],
+    fromBeginning: true,
+  });
+  const got: OutputMessage[] = [];
+  let last = Date.now();
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      last = Date.now();
+      const value = message.value ?? Buffer.alloc(0);
+      let json: Record<string, unknown> | undefined;
+      if (topic !== topics.deadLetter) json = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
+      got.push({
+        topic,
+        key: message.key?.toString('utf8') ?? null,
+        value,
+        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        ...(json ? { json } : {}),
+      });
+    },
+  });
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (got.length >= expected && Date.now() - last > quietMs) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await consumer.disconnect();
+  return got;
+}
+
+/** The input offset an output answers (results/errors carry `source`, dead letters a header). */
+export function inputOffsetOf(o: OutputMessage): string {
+  if (o.json)
+    return `${(o.json.source as { partition: number }).partition}:${(o.json.source as { offset: string }).offset}`;
+  return `${o.headers['irp-bridge.errors.partition']}:${o.headers['irp-bridge.errors.offset']}`;
+}
