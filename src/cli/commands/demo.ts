@@ -1,49 +1,40 @@
 import type { Command } from 'commander';
 
 /**
- * `irp-bridge demo` (what `npm start` runs): the main job on its embedded default. Until the stream
- * pipeline lands, that is the offline validator over every bundled IRP sample request, with a summary.
+ * `irp-bridge demo` (what `npm start` runs): the main job on its embedded default. The bundled sample
+ * events of every connector go through the whole pipeline against the IRP sandbox started in-process,
+ * from files to files; progress on stderr, a summary on stdout.
  */
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run the embedded default: validate every bundled IRP sample request and summarise')
-    .option('--json', 'print the per-file results as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const { readdir, readFile } = await import('node:fs/promises');
-      const { join } = await import('node:path');
+    .description(
+      'run the embedded default: every connector\u2019s sample events through the pipeline against an in-process IRP sandbox',
+    )
+    .option('--out <dir>', 'where the result, error and dead-letter files go', 'out/demo')
+    .option('--connector <id...>', 'only these connectors')
+    .option('--json', 'print the summary as JSON')
+    .option('--log-level <level>', 'pino log level on stderr', 'silent')
+    .action(async (opts: { out: string; connector?: string[]; json?: boolean; logLevel: string }) => {
+      const { resolve } = await import('node:path');
       const { projectRoot } = await import('../paths.js');
-      const { validateInvoice } = await import('../../irp/validate/index.js');
-      const { parseIrpDate } = await import('../../irp/dates.js');
-      const { formatFindings } = await import('../format.js');
-      const dir = join(projectRoot(), 'data', 'irp', 'samples');
-      const files = (await readdir(dir))
-        .filter((f) => /\.request(\.fixture)?\.json$|\.fixture\.request\.json$/.test(f))
-        .sort();
-      const results = [];
-      for (const file of files) {
-        const invoice = JSON.parse(await readFile(join(dir, file), 'utf8')) as { DocDtls?: { Dt?: string } };
-        if (!invoice.DocDtls) continue; // cancel / e-way bill requests are not invoices
-        // Judge each sample on the day after its document date, as the IRP did when it registered it.
-        const docDate = parseIrpDate(invoice.DocDtls.Dt ?? '');
-        const now = docDate ? new Date(docDate.getTime() + 86_400_000) : new Date();
-        const result = validateInvoice(invoice, { now });
-        results.push({ file, ...result });
-        if (!opts.json) process.stdout.write(formatFindings(file, result));
-      }
-      const valid = results.filter((r) => r.valid).length;
-      if (opts.json)
-        process.stdout.write(
-          `${JSON.stringify(
-            results.map(({ invoice: _i, ...r }) => r),
-            null,
-            2,
-          )}\n`,
-        );
-      else
-        process.stdout.write(
-          `\n${results.length} sample invoices from data/irp/samples: ${valid} valid, ${results.length - valid} with findings ` +
-            `(the *.fixture files carry placeholders on purpose).\n`,
-        );
+      const { runDemo, formatSummary } = await import('../demo-runner.js');
+      const { createLogger } = await import('../../ops/logging.js');
+      const root = projectRoot();
+      const tty = process.stderr.isTTY;
+      const summary = await runDemo({
+        root,
+        outDir: resolve(opts.out),
+        ...(opts.connector ? { connectors: opts.connector } : {}),
+        log: createLogger(opts.logLevel as 'silent', process.stderr as never),
+        progress: (line, final) => {
+          if (tty) process.stderr.write(`\r\u001b[2K${line}${final ? '\n' : ''}`);
+          else if (final) process.stderr.write(`${line}\n`);
+        },
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else process.stdout.write(formatSummary(summary, root));
+      const halted = summary.connectors.find((c) => c.status.halted);
+      if (halted) process.exitCode = 1;
     });
 }
