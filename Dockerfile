@@ -7,8 +7,22 @@
 #
 # The CLI (bin/irp-bridge.mjs) runs dist/ because IRP_BRIDGE_USE_DIST is set and no src/ is shipped.
 
+# Native modules (better-sqlite3 for the sandbox; @confluentinc/kafka-javascript, optional, for the
+# librdkafka adapter) compile here, where the tool chain is; the runtime image gets only their output.
+FROM node:20-bookworm-slim AS toolchain
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ libzstd-dev liblz4-dev libsasl2-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+ENV CKJS_LINKING=dynamic
+
+# --- production dependencies only -------------------------------------------------------------------
+FROM toolchain AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
 # --- build: full dependencies, TypeScript -> dist/src/... and dist/connectors/... ---------------------
-FROM node:20-bookworm-slim AS build
+FROM toolchain AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -19,13 +33,17 @@ RUN npm run build && mkdir -p avro config data
 
 # --- runtime: production dependencies, compiled code and the data files read at run time --------------
 FROM node:20-bookworm-slim AS runtime
+# Shared libraries the dynamically linked librdkafka needs at run time.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsasl2-2 liblz4-1 libzstd1 libssl3 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     IRP_BRIDGE_USE_DIST=1 \
+    IRP_BRIDGE_HTTP_HOST=0.0.0.0 \
     IRP_BRIDGE_HTTP_PORT=9464
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
+COPY --from=deps /app/node_modules ./node_modules
 # Owned by root and read-only to the app: the process runs as `node` and writes nowhere in /app.
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin

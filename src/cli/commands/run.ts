@@ -37,8 +37,8 @@ export function register(program: Command): void {
       let started = false;
       runner.onStatus((s) => (started ||= s.running));
       const ops = await startOpsServer(
-        config.ops?.httpHost ?? '127.0.0.1',
-        config.ops?.httpPort ?? 9464,
+        config.ops?.httpHost ?? process.env.IRP_BRIDGE_HTTP_HOST ?? '127.0.0.1',
+        config.ops?.httpPort ?? Number(process.env.IRP_BRIDGE_HTTP_PORT ?? 9464),
         metrics.registry,
         () => {
           const s = runner.status();
