@@ -34,6 +34,16 @@ function pathOf(context: t.Context): string {
 export function describeErrors(errors: t.Errors): string[] {
   const byPath = new Map<string, string>();
   for (const e of errors) {
+    const secretAt = e.context.findIndex((c) => c.type.name === 'SecretRef');
+    if (secretAt >= 0) {
+      // Never echo what was written where a secret reference belongs: it may be the secret itself.
+      const path = pathOf(e.context.slice(0, secretAt + 1));
+      byPath.set(
+        path,
+        `${path}: expected SecretRef {env: VARIABLE} or {file: PATH}; secrets are never inline`,
+      );
+      continue;
+    }
     const path = pathOf(e.context);
     if (byPath.has(path)) continue;
     const expected = e.context[e.context.length - 1]!.type.name;
@@ -101,6 +111,8 @@ export function resolveSecret(ref: SecretRef, baseDir: string, env: NodeJS.Proce
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (err) {
-    throw new Error(`secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: err });
+    throw new Error(`secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
+      cause: err,
+    });
   }
 }

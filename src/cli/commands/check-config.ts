@@ -23,8 +23,18 @@ export function register(program: Command): void {
       }
       const { config, baseDir } = loaded;
       const problems: string[] = [];
-      if (!connectorById(config.connector))
-        problems.push(`connector: unknown connector "${config.connector}"`);
+      const connector = connectorById(config.connector);
+      if (!connector) problems.push(`connector: unknown connector "${config.connector}"`);
+      else {
+        // Building the decoder reads the writer schema and checks it resolves to the connector's
+        // (no network: a registry client connects on first use).
+        const { avroDecoderFromConfig } = await import('../../adapters/avro/from-config.js');
+        try {
+          await avroDecoderFromConfig(config.avro, connector, { baseDir }).close();
+        } catch (e) {
+          problems.push(`avro: ${(e as Error).message}`);
+        }
+      }
       if (opts.resolveSecrets) {
         config.irp.credentials.forEach((c, i) => {
           for (const field of ['clientId', 'clientSecret', 'userName', 'password'] as const) {

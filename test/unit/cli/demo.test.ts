@@ -13,7 +13,14 @@ describe('irp-bridge demo (the embedded default)', () => {
       connectors: { connector: string; irns: number; status: { counts: Record<string, number> } }[];
       files: string[];
     };
-    expect(summary.connectors.map((c) => c.connector)).toEqual(['sap', 'oracle', 'd365', 'tally', 'erpnext', 'canonical']);
+    expect(summary.connectors.map((c) => c.connector)).toEqual([
+      'sap',
+      'oracle',
+      'd365',
+      'tally',
+      'erpnext',
+      'canonical',
+    ]);
     for (const c of summary.connectors) {
       const { in: taken, result, error, 'dead-letter': dead } = c.status.counts;
       expect(taken).toBe(25);
@@ -21,7 +28,10 @@ describe('irp-bridge demo (the embedded default)', () => {
       expect(c.irns).toBeGreaterThan(15);
     }
     const results = readFileSync(join(out, 'irp.sap.results.ndjson'), 'utf8').trim().split('\n');
-    const first = JSON.parse(results[0]!) as { key: string; value: { Irn: string; SignedQRCode: string; source: { offset: string } } };
+    const first = JSON.parse(results[0]!) as {
+      key: string;
+      value: { Irn: string; SignedQRCode: string; source: { offset: string } };
+    };
     expect(first.value.Irn).toMatch(/^[0-9a-f]{64}$/);
     expect(first.value.SignedQRCode.split('.')).toHaveLength(3);
     expect(first.value.source.offset).toMatch(/^\d+$/);
