@@ -172,6 +172,24 @@ describe.each(ADAPTERS)('Kafka adapter contract: %s', (name) => {
     for (const a of lateArrivals) expect(a.at).toBeGreaterThanOrEqual(window!.to - 50);
   });
 
+  it('reports consumer lag from the committed offsets', async () => {
+    const topic = await createTopic(uniqueTopic(`contract-lag-${name}`), 1);
+    await produce(topic, 30, 1);
+    const { source } = await adapters(name, topic, uniqueGroupId(`contract-lag-${name}`));
+    let lag: { partition: number; lag: number }[] | undefined;
+    const seen: SourceMessage[] = [];
+    const running = source.run(async (batch) => {
+      seen.push(...batch.messages);
+      if (seen.length >= 30 && !lag) {
+        await source.commit([{ topic, partition: 0, offset: '10' }]);
+        lag = (await source.lag!()).map(({ partition, lag: l }) => ({ partition, lag: l }));
+        void source.stop();
+      }
+    });
+    await running;
+    expect(lag).toEqual([{ partition: 0, lag: 20 }]);
+  });
+
   it('publishes with acks=all: keys, binary values and headers arrive intact', async () => {
     const out = await createTopic(uniqueTopic(`contract-out-${name}`), 1);
     const { sink } = await adapters(name, out, uniqueGroupId('unused'));

@@ -21,7 +21,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
-import { groupByTopic } from './kafkajs-source.js';
+import { groupByTopic, partitionLags, type PartitionLag } from './kafkajs-source.js';
 
 type Module = typeof ConfluentModule;
 
@@ -178,6 +178,19 @@ export class ConfluentSource implements InvoiceSource {
       return this.consumer.assignment().map(({ topic, partition }) => ({ topic, partition }));
     } catch {
       return []; // not connected yet
+    }
+  }
+
+  async lag(): Promise<PartitionLag[]> {
+    // An admin client riding on the consumer's connection (no second login to the cluster).
+    const admin = this.consumer.dependentAdmin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: this.opts.groupId, topics: this.opts.topics });
+      const ends = await Promise.all(committed.map((t) => admin.fetchTopicOffsets(t.topic)));
+      return partitionLags(committed, ends);
+    } finally {
+      await admin.disconnect();
     }
   }
 

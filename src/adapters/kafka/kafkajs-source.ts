@@ -110,22 +110,13 @@ export class KafkajsSource implements InvoiceSource {
     return [...this.assigned];
   }
 
-  async lag(): Promise<{ topic: string; partition: number; lag: number }[]> {
+  async lag(): Promise<PartitionLag[]> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const out: { topic: string; partition: number; lag: number }[] = [];
       const committed = await admin.fetchOffsets({ groupId: this.opts.groupId, topics: this.opts.topics });
-      for (const t of committed) {
-        const ends = await admin.fetchTopicOffsets(t.topic);
-        for (const p of t.partitions) {
-          const end = ends.find((e) => e.partition === p.partition);
-          if (!end) continue;
-          const c = BigInt(p.offset === '-1' ? end.low : p.offset);
-          out.push({ topic: t.topic, partition: p.partition, lag: Number(BigInt(end.high) - c) });
-        }
-      }
-      return out;
+      const ends = await Promise.all(committed.map((t) => admin.fetchTopicOffsets(t.topic)));
+      return partitionLags(committed, ends);
     } finally {
       await admin.disconnect();
     }
@@ -145,4 +136,27 @@ export function groupByTopic(partitions: TopicPartition[]): Map<string, number[]
   for (const { topic, partition } of partitions)
     byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
   return byTopic;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
+/** Lag = end offset − committed offset (a group without a commit counts from the log start). */
+export function partitionLags(
+  committed: { topic: string; partitions: { partition: number; offset: string }[] }[],
+  ends: { partition: number; high: string; low: string }[][],
+): PartitionLag[] {
+  const out: PartitionLag[] = [];
+  committed.forEach((t, i) => {
+    for (const p of t.partitions) {
+      const end = ends[i]?.find((e) => e.partition === p.partition);
+      if (!end) continue;
+      const from = BigInt(p.offset === '-1' ? end.low : p.offset);
+      out.push({ topic: t.topic, partition: p.partition, lag: Number(BigInt(end.high) - from) });
+    }
+  });
+  return out;
 }
