@@ -18,12 +18,8 @@
  *
  * Run: `node --import tsx bench/irp-client.bench.ts [N] [CONCURRENCY] [WARMUP]` (defaults 5000, 16, 3000).
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatIrpDate } from '../src/irp/dates.js';
+import { startSandboxProcess } from './support.js';
 import { createIrpClient, type IrpClient } from '../src/irp/client/index.js';
 import {
   TransportError,
@@ -36,44 +32,6 @@ const N = Number(process.argv[2] ?? 5000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
 const WARMUP = Number(process.argv[4] ?? 3000);
 
-interface Credentials {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  userName: string;
-  password: string;
-  gstin: string;
-  publicKeyPem: string;
-  signingCertPem: string;
-}
-
-async function startSandboxProcess(): Promise<{ credentials: Credentials; stop: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'irp-bench-'));
-  const out = join(dir, 'credentials.json');
-  const bin = fileURLToPath(new URL('../bin/irp-bridge.mjs', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [bin, 'sandbox', '--port', '0', '--db', ':memory:', '--credentials-out', out, '--log-level', 'silent'],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const credentials = JSON.parse(await readFile(out, 'utf8')) as Credentials;
-      const stop = async () => {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-        await rm(dir, { recursive: true, force: true });
-      };
-      return { credentials, stop };
-    } catch {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('sandbox did not start');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 /** The baseline adapter: node's global fetch behind the same port. */
 class FetchTransport implements HttpTransport {
