@@ -77,7 +77,7 @@ async function stageCosts() {
 // --- end to end -----------------------------------------------------------------------------------
 async function endToEnd(maxInFlight: number, sellers: string[]) {
   const sandbox = await startSandboxProcess();
-  const { baseUrl, adminSecret } = sandbox.credentials as typeof sandbox.credentials & { adminSecret: string };
+  const { baseUrl, adminSecret = '' } = sandbox.credentials;
   const credentials = [];
   for (const gstin of sellers) {
     const res = await fetch(`${baseUrl}/sandbox/admin/accounts`, {

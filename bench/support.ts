@@ -4,17 +4,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SandboxCredentials } from '../src/sandbox/index.js';
 
-export interface Credentials {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  userName: string;
-  password: string;
-  gstin: string;
-  publicKeyPem: string;
-  signingCertPem: string;
-}
+/** The sandbox's credentials file. */
+export type Credentials = SandboxCredentials;
 
 export async function startSandboxProcess(): Promise<{ credentials: Credentials; stop: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'irp-bench-'));

@@ -17,11 +17,18 @@ import type {
   OutputRecord,
   OutputSink,
   SourceBatch,
-  SourceMessage,
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
-import { groupByTopic, partitionLags, type PartitionLag } from './kafkajs-source.js';
+import {
+  groupByTopic,
+  groupLag,
+  offsetsByTopic,
+  toSourceMessages,
+  toTopicMessages,
+  TransactionQueue,
+  type PartitionLag,
+} from './shared.js';
 
 type Module = typeof ConfluentModule;
 
@@ -134,17 +141,7 @@ export class ConfluentSource implements InvoiceSource {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, isRunning, isStale, resolveOffset }) => {
-        const messages: SourceMessage[] = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          headers: Object.fromEntries(
-            Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-          ) as SourceMessage['headers'],
-          timestamp: m.timestamp,
-        }));
+        const messages = toSourceMessages(batch);
         await handler({
           topic: batch.topic,
           partition: batch.partition,
@@ -181,17 +178,9 @@ export class ConfluentSource implements InvoiceSource {
     }
   }
 
-  async lag(): Promise<PartitionLag[]> {
+  lag(): Promise<PartitionLag[]> {
     // An admin client riding on the consumer's connection (no second login to the cluster).
-    const admin = this.consumer.dependentAdmin();
-    await admin.connect();
-    try {
-      const committed = await admin.fetchOffsets({ groupId: this.opts.groupId, topics: this.opts.topics });
-      const ends = await Promise.all(committed.map((t) => admin.fetchTopicOffsets(t.topic)));
-      return partitionLags(committed, ends);
-    } finally {
-      await admin.disconnect();
-    }
+    return groupLag(this.consumer.dependentAdmin(), this.opts.groupId, this.opts.topics);
   }
 
   async stop(): Promise<void> {
@@ -207,7 +196,7 @@ export class ConfluentSink implements OutputSink {
   readonly transactional: boolean;
   private readonly producer: KafkaJS.Producer;
   private connected: Promise<void> | undefined;
-  private txChain: Promise<unknown> = Promise.resolve();
+  private readonly transactions = new TransactionQueue();
 
   constructor(
     kafka: KafkaJS.Kafka,
@@ -235,40 +224,21 @@ export class ConfluentSink implements OutputSink {
   }
 
   sendInTransaction(records: OutputRecord[], offsets: TopicPartitionOffset[]): Promise<void> {
-    const run = async () => {
+    return this.transactions.run(async () => {
       await this.connect();
       const tx = await this.producer.transaction();
       try {
         if (records.length > 0) await tx.sendBatch({ topicMessages: toTopicMessages(records) });
-        const topics = [...groupByTopic(offsets)].map(([topic]) => ({
-          topic,
-          partitions: offsets
-            .filter((o) => o.topic === topic)
-            .map((o) => ({ partition: o.partition, offset: o.offset })),
-        }));
-        await tx.sendOffsets({ consumer: this.source.consumer, topics });
+        await tx.sendOffsets({ consumer: this.source.consumer, topics: offsetsByTopic(offsets) });
         await tx.commit();
       } catch (err) {
         await tx.abort().catch(() => undefined);
         throw err;
       }
-    };
-    const result = this.txChain.then(run, run);
-    this.txChain = result.catch(() => undefined);
-    return result;
+    });
   }
 
   async close(): Promise<void> {
     if (this.connected) await this.producer.disconnect();
   }
-}
-
-function toTopicMessages(records: OutputRecord[]): KafkaJS.TopicMessages[] {
-  const byTopic = new Map<string, KafkaJS.Message[]>();
-  for (const r of records) {
-    const list = byTopic.get(r.topic) ?? [];
-    list.push({ key: r.key, value: r.value, headers: r.headers });
-    byTopic.set(r.topic, list);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }

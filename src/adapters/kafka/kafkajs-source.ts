@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import type {
   InvoiceSource,
   SourceBatch,
-  SourceMessage,
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
+import { groupByTopic, groupLag, toSourceMessages, type PartitionLag } from './shared.js';
 
 export interface KafkajsSourceOptions {
   groupId: string;
@@ -65,17 +65,7 @@ export class KafkajsSource implements InvoiceSource {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        const messages: SourceMessage[] = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          headers: Object.fromEntries(
-            Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-          ) as SourceMessage['headers'],
-          timestamp: m.timestamp,
-        }));
+        const messages = toSourceMessages(batch);
         await handler({
           topic: batch.topic,
           partition: batch.partition,
@@ -110,16 +100,8 @@ export class KafkajsSource implements InvoiceSource {
     return [...this.assigned];
   }
 
-  async lag(): Promise<PartitionLag[]> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const committed = await admin.fetchOffsets({ groupId: this.opts.groupId, topics: this.opts.topics });
-      const ends = await Promise.all(committed.map((t) => admin.fetchTopicOffsets(t.topic)));
-      return partitionLags(committed, ends);
-    } finally {
-      await admin.disconnect();
-    }
+  lag(): Promise<PartitionLag[]> {
+    return groupLag(this.kafka.admin(), this.opts.groupId, this.opts.topics);
   }
 
   async stop(): Promise<void> {
@@ -129,34 +111,4 @@ export class KafkajsSource implements InvoiceSource {
     await this.consumer.disconnect();
     this.stopped?.();
   }
-}
-
-export function groupByTopic(partitions: TopicPartition[]): Map<string, number[]> {
-  const byTopic = new Map<string, number[]>();
-  for (const { topic, partition } of partitions)
-    byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
-  return byTopic;
-}
-
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  lag: number;
-}
-
-/** Lag = end offset − committed offset (a group without a commit counts from the log start). */
-export function partitionLags(
-  committed: { topic: string; partitions: { partition: number; offset: string }[] }[],
-  ends: { partition: number; high: string; low: string }[][],
-): PartitionLag[] {
-  const out: PartitionLag[] = [];
-  committed.forEach((t, i) => {
-    for (const p of t.partitions) {
-      const end = ends[i]?.find((e) => e.partition === p.partition);
-      if (!end) continue;
-      const from = BigInt(p.offset === '-1' ? end.low : p.offset);
-      out.push({ topic: t.topic, partition: p.partition, lag: Number(BigInt(end.high) - from) });
-    }
-  });
-  return out;
 }
