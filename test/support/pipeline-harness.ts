@@ -147,6 +147,7 @@ export async function sourceConfig(
     mode?: 'at-least-once' | 'exactly-once';
     groupId?: string;
     maxInFlight?: number;
+    logLevel?: 'debug' | 'info' | 'silent';
   } = {},
 ): Promise<{ config: SourceConfig; env: Record<string, string>; dir: string; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'irp-pipeline-'));
@@ -200,7 +201,7 @@ export async function sourceConfig(
     ops: {
       httpHost: '127.0.0.1',
       httpPort: 0,
-      logLevel: (process.env.TEST_LOG as 'info' | undefined) ?? 'silent',
+      logLevel: options.logLevel ?? (process.env.TEST_LOG as 'info' | undefined) ?? 'silent',
     },
   };
   const file = join(dir, 'source.yaml');

@@ -37,11 +37,15 @@ afterAll(async () => {
   await h.close();
 });
 
-function startCli(file: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [BIN, 'run', '--config', file], {
+/** Starts `irp-bridge run`; everything it prints is appended to `output` (for the secret scan). */
+function startCli(file: string, env: Record<string, string>, output: string[]): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'run', '--config', file], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', process.env.TEST_LOG ? 'inherit' : 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout!.on('data', (d: Buffer) => output.push(d.toString('utf8')));
+  child.stderr!.on('data', (d: Buffer) => output.push(d.toString('utf8')));
+  return child;
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
@@ -84,22 +88,25 @@ describe.each(ADAPTERS)('durability (%s)', (adapter) => {
   it('kill -9 mid-stream and restart: no input without an output, no second IRN', async () => {
     const topics = await pipelineTopics(`crash-${adapter}`);
     const events = sapEvents(150, seed(31));
+    // Debug logs, so the secret scan below reads everything the process says.
     const { env, file } = await sourceConfig(h, topics, sellerGstins(events.records), {
       adapter,
       maxInFlight: 8,
+      logLevel: 'debug',
     });
+    const printed: string[] = [];
     await produce(
       topics.input,
       events.values.map((value, i) => ({ key: events.keys[i]!, value })),
     );
     const registeredBefore = await h.registrations();
 
-    const first = startCli(file, env);
+    const first = startCli(file, env, printed);
     await waitFor(async () => (await readOutputs(topics, 30, 3_000, 0)).length >= 30);
     first.kill('SIGKILL');
     expect(await exited(first)).toBeNull(); // killed, not exited
 
-    const second = startCli(file, env);
+    const second = startCli(file, env, printed);
     let outputs: OutputMessage[] = [];
     await waitFor(async () => {
       outputs = await readOutputs(topics, 151, 5_000, 500);
@@ -119,6 +126,14 @@ describe.each(ADAPTERS)('durability (%s)', (adapter) => {
       if (generate.length > 1) expect(generate.some((o) => o.json!.recovered === true)).toBe(true);
     }
     await expectOneIrnPerDocument(outputs, registeredBefore);
+    // Nothing the process printed (debug logs of two runs) contains a password or client secret.
+    const text = printed.join('');
+    expect(text).toContain('source starting');
+    const secrets = Object.entries(env)
+      .filter(([k]) => /PASSWORD|CSECRET/.test(k))
+      .map(([, v]) => v);
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(text.includes(secret)).toBe(false);
   });
 
   it('two instances in one group through a rebalance', async () => {
