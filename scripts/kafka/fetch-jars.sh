@@ -15,6 +15,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 pom="$here/pom.xml"
+prog=fetch-jars
+# shellcheck source-path=SCRIPTDIR source=../lib/maven-fetch.sh
+source "$root/scripts/lib/maven-fetch.sh"
 
 pom_version=$(sed -n 's:.*<kafka\.version>\(.*\)</kafka\.version>.*:\1:p' "$pom" | head -n 1)
 version=${KAFKA_VERSION:-$pom_version}
@@ -28,35 +31,14 @@ dest="$cache/$version"
 libs="$dest/libs"
 marker="$dest/.complete"
 # The marker names what was fetched: a changed pom (another binding, say) or version fetches again.
-if command -v sha256sum >/dev/null 2>&1; then sum=$(sha256sum "$pom"); else sum=$(shasum -a 256 "$pom"); fi
-stamp="$version ${sum%% *}"
+stamp=$(pom_stamp "$version" "$pom")
 
 is_complete() {
   [[ -f "$marker" && "$(cat "$marker")" == "$stamp" ]] && compgen -G "$libs/kafka_2.13-*.jar" >/dev/null
 }
 
-if is_complete; then
-  echo "$libs"
-  exit 0
-fi
-
-mkdir -p "$dest"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$dest/.lock"
-  flock 9
-  # Another run may have finished the copy while this one waited for the lock.
-  if is_complete; then
-    echo "$libs"
-    exit 0
-  fi
-fi
-
-for tool in java mvn; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "fetch-jars: '$tool' is not on PATH (Kafka $version needs Java 17+ and Maven)" >&2
-    exit 1
-  fi
-done
+done_or_lock "$libs"
+require_tools "Kafka $version needs Java 17+ and Maven" java mvn
 
 echo "fetch-jars: resolving Apache Kafka $version broker jars into $libs" >&2
 started=$(date +%s)
@@ -65,16 +47,11 @@ log="$dest/mvn.log"
 rm -rf "$staging"
 trap 'rm -rf "$staging"' EXIT
 
-# Batch mode and quiet; Maven's own output goes to a log that is shown only when it fails.
-if ! mvn -B -q -f "$pom" \
+run_mvn "$log" -f "$pom" \
   -Dkafka.version="$version" \
   -DoutputDirectory="$staging" \
   -DincludeScope=runtime \
-  dependency:copy-dependencies >"$log" 2>&1; then
-  echo "fetch-jars: mvn failed; the end of $log:" >&2
-  tail -n 40 "$log" >&2
-  exit 1
-fi
+  dependency:copy-dependencies
 
 if ! compgen -G "$staging/kafka_2.13-$version.jar" >/dev/null; then
   echo "fetch-jars: mvn finished but kafka_2.13-$version.jar is missing from $staging" >&2

@@ -15,6 +15,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 pom="$here/pom.xml"
+prog='schema-registry fetch'
+# shellcheck source-path=SCRIPTDIR source=../lib/maven-fetch.sh
+source "$root/scripts/lib/maven-fetch.sh"
 
 pom_version=$(sed -n 's:.*<registry\.version>\(.*\)</registry\.version>.*:\1:p' "$pom" | head -n 1)
 version=${SCHEMA_REGISTRY_VERSION:-$pom_version}
@@ -28,7 +31,7 @@ dest="$cache/$version"
 dist="$dest/dist"
 marker="$dest/.complete"
 # The marker names what was fetched: a changed pom or version fetches again.
-stamp="$version $(sha256sum "$pom" | cut -d' ' -f1)"
+stamp=$(pom_stamp "$version" "$pom")
 
 has_launcher() {
   compgen -G "$1/*-runner.jar" >/dev/null || [[ -f "$1/quarkus-run.jar" ]]
@@ -38,28 +41,8 @@ is_complete() {
   [[ -f "$marker" && "$(cat "$marker")" == "$stamp" ]] && has_launcher "$dist"
 }
 
-if is_complete; then
-  echo "$dist"
-  exit 0
-fi
-
-mkdir -p "$dest"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$dest/.lock"
-  flock 9
-  # Another run may have finished while this one waited for the lock.
-  if is_complete; then
-    echo "$dist"
-    exit 0
-  fi
-fi
-
-for tool in java mvn tar; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "schema-registry fetch: '$tool' is not on PATH (Apicurio Registry $version needs Java and Maven)" >&2
-    exit 1
-  fi
-done
+done_or_lock "$dist"
+require_tools "Apicurio Registry $version needs Java and Maven" java mvn tar
 
 echo "schema-registry fetch: resolving Apicurio Registry $version into $dist" >&2
 started=$(date +%s)
@@ -68,16 +51,11 @@ log="$dest/mvn.log"
 rm -rf "$staging"
 trap 'rm -rf "$staging"' EXIT
 
-# Batch mode and quiet; Maven's own output goes to a log that is shown only when it fails.
-if ! mvn -B -q -f "$pom" \
+run_mvn "$log" -f "$pom" \
   -Dregistry.version="$version" \
   -DoutputDirectory="$staging/archive" \
   -DincludeTypes=tar.gz \
-  dependency:copy-dependencies >"$log" 2>&1; then
-  echo "schema-registry fetch: mvn failed; the end of $log:" >&2
-  tail -n 40 "$log" >&2
-  exit 1
-fi
+  dependency:copy-dependencies
 
 archive=$(compgen -G "$staging/archive/apicurio-registry-app-*-all.tar.gz" | head -n 1 || true)
 if [[ -z "$archive" ]]; then

@@ -9,17 +9,26 @@
  *
  * Every JVM started here is stopped by {@link KafkaBroker.stop}, by the process's exit and signal
  * handlers, and, should this process be killed outright, by a small watchdog that notices the parent
- * is gone. Only the PIDs started here are ever signalled.
+ * is gone (test/support/jvm-process.ts). Only the PIDs started here are ever signalled.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import {
+  freePorts,
+  javaBinary,
+  logTail,
+  PortTakenError,
+  retryOnPortTaken,
+  runFetchScript,
+  sleep,
+  startJvm,
+} from './jvm-process.js';
 
 export interface KafkaBrokerOptions {
   /** Partitions of a topic created without a count. Default 3. */
@@ -55,60 +64,20 @@ export interface KafkaBroker {
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fetchScript = join(repoRoot, 'scripts', 'kafka', 'fetch-jars.sh');
-const STOP_GRACE_MS = 20_000;
-const START_ATTEMPTS = 3;
 
 /**
  * Resolves the broker jars (a no-op once cached) and returns the classpath folder.
  * Throws with the script's output if Maven or Java is missing or the download fails.
  */
 export async function ensureKafkaJars(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [fetchScript], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-      process.stderr.write(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const libs = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && libs) resolve(libs);
-      else reject(new Error(`${fetchScript} exited with ${code}:\n${err}`));
-    });
-  });
+  return runFetchScript(fetchScript);
 }
 
 /** Starts a single-node Kafka broker and resolves once it serves metadata and consumer-group requests. */
 export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   const libs = await ensureKafkaJars();
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await startOnce(libs, opts);
-    } catch (error) {
-      // Free ports are picked, released, then bound by the JVM: another process may take one in
-      // between. Only that race is worth another try.
-      if (!(error instanceof PortTakenError)) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError;
+  return retryOnPortTaken(() => startOnce(libs, opts));
 }
-
-class PortTakenError extends Error {}
-
-interface LiveBroker {
-  child: ChildProcess;
-  dir: string;
-  keepDir: boolean;
-  stop(): Promise<void>;
-}
-
-/** Brokers started by this process and not yet stopped: what the exit and signal handlers clean up. */
-const live = new Set<LiveBroker>();
 
 async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaBroker> {
   const version = basename(dirname(libs));
@@ -181,66 +150,27 @@ async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaB
     join(libs, '*'),
   ];
 
-  const cleanupDir = async () => {
-    if (!keepDir) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-  };
-
   try {
     await formatStorage(java, jvmArgs, propsFile, logFile);
   } catch (error) {
-    await cleanupDir();
+    if (!keepDir) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     throw error;
   }
 
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(java, [...jvmArgs, 'kafka.Kafka', propsFile], { stdio: ['ignore', logFd, logFd] });
-  } finally {
-    closeSync(logFd);
-  }
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  const watchdog = startWatchdog(child, dir, keepDir);
-
-  let stopping: Promise<void> | undefined;
-  const entry: LiveBroker = {
-    child,
+  const jvm = startJvm({
+    java,
+    args: [...jvmArgs, 'kafka.Kafka', propsFile],
     dir,
     keepDir,
-    stop: () =>
-      (stopping ??= (async () => {
-        live.delete(entry);
-        if (isRunning(child)) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => isRunning(child) && child.kill('SIGKILL'), STOP_GRACE_MS);
-          await exited;
-          clearTimeout(timer);
-        }
-        if (watchdog && isRunning(watchdog)) watchdog.kill('SIGKILL');
-        await cleanupDir();
-      })()),
-  };
-  live.add(entry);
-  installProcessHandlers();
+    logFile,
+    watchdogName: 'irp-bridge-kafka-watchdog',
+  });
 
   try {
-    await Promise.race([
-      waitForKafka(brokers, {
-        timeoutMs,
-        check: () =>
-          isRunning(child) ? undefined : `the JVM exited (${child.exitCode ?? child.signalCode})`,
-      }),
-      spawnError.then((error) => {
-        throw new Error(`could not start ${java}: ${error.message}`);
-      }),
-    ]);
+    await jvm.untilReady(waitForKafka(brokers, { timeoutMs, check: jvm.exitReason }));
   } catch (error) {
     const tail = await logTail(logFile);
-    await entry.stop();
+    await jvm.stop();
     if (/Address already in use|BindException/.test(tail)) throw new PortTakenError(tail);
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
@@ -254,8 +184,8 @@ async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaB
     version,
     dir,
     logFile,
-    pid: child.pid ?? -1,
-    stop: entry.stop,
+    pid: jvm.pid,
+    stop: jvm.stop,
   };
 }
 
@@ -353,107 +283,8 @@ async function formatStorage(java: string, jvmArgs: string[], propsFile: string,
   await writeFile(logFile, `--- kafka-storage format ---\n${output}\n--- kafka.Kafka ---\n`);
 }
 
-/** Ports the OS hands out for 127.0.0.1, held together so they differ, then released. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    return address.port;
-  });
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
-/**
- * A detached shell that outlives a killed parent: when this process is gone but the JVM is not, it
- * stops the JVM (TERM, then KILL) and removes the folder. It ends by itself once either is gone.
- */
-function startWatchdog(jvm: ChildProcess, dir: string, keepDir: boolean): ChildProcess | undefined {
-  if (jvm.pid === undefined) return undefined;
-  const script = `
-    parent=$1 jvm=$2 dir=$3 keep=$4
-    while kill -0 "$parent" 2>/dev/null && kill -0 "$jvm" 2>/dev/null; do sleep 1; done
-    kill -0 "$parent" 2>/dev/null && exit 0
-    if kill -0 "$jvm" 2>/dev/null; then
-      kill -TERM "$jvm" 2>/dev/null
-      for _ in $(seq 1 40); do kill -0 "$jvm" 2>/dev/null || break; sleep 0.5; done
-      kill -KILL "$jvm" 2>/dev/null
-    fi
-    [ "$keep" = 1 ] || rm -rf "$dir"`;
-  const watchdog = spawn(
-    'bash',
-    [
-      '-c',
-      script,
-      'irp-bridge-kafka-watchdog',
-      String(process.pid),
-      String(jvm.pid),
-      dir,
-      keepDir ? '1' : '0',
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
-  watchdog.on('error', () => undefined);
-  watchdog.unref();
-  return watchdog;
-}
-
-let handlersInstalled = false;
-
-/** Stops what is still running when the process exits or is told to stop. */
-function installProcessHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  // 'exit' allows no waiting: kill outright; the data is throwaway.
-  process.once('exit', () => {
-    for (const broker of live) {
-      if (isRunning(broker.child)) broker.child.kill('SIGKILL');
-      if (!broker.keepDir) rmSync(broker.dir, { recursive: true, force: true, maxRetries: 3 });
-    }
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      void Promise.allSettled([...live].map((broker) => broker.stop())).then(() => {
-        // Nobody else handles the signal (a plain script): do what it would have done by default.
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      });
-    };
-    process.once(signal, onSignal);
-  }
-}
-
-/** Spawned (it has a PID) and not yet exited. */
-function isRunning(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-function javaBinary(): string {
-  const home = process.env.JAVA_HOME;
-  return home ? join(home, 'bin', 'java') : 'java';
-}
-
 function toProperties(props: Record<string, string | number | boolean>): string {
   return `${Object.entries(props)
     .map(([key, value]) => `${key}=${String(value)}`)
     .join('\n')}\n`;
-}
-
-async function logTail(file: string, lines = 60): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -11,16 +11,25 @@
  *
  * Every JVM started here is stopped by {@link SchemaRegistry.stop}, by the process's exit and signal
  * handlers, and, should this process be killed outright, by a watchdog that notices the parent is
- * gone. Only the PIDs started here are ever signalled. The JVM's command line names its temporary
- * folder, so .ci/run's clean-up (which stops JVMs naming its TMPDIR) also covers it.
+ * gone (test/support/jvm-process.ts). Only the PIDs started here are ever signalled. The JVM's
+ * command line names its temporary folder, so .ci/run's clean-up (which stops JVMs naming its TMPDIR)
+ * also covers it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  freePorts,
+  javaBinary,
+  logTail,
+  PortTakenError,
+  retryOnPortTaken,
+  runFetchScript,
+  sleep,
+  startJvm,
+} from './jvm-process.js';
 
 export interface SchemaRegistryOptions {
   /** How long to wait for the REST API to answer. Default 120 000 ms (a cold start takes ~7 s). */
@@ -49,30 +58,13 @@ export interface SchemaRegistry {
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fetchScript = join(repoRoot, 'scripts', 'schema-registry', 'fetch.sh');
 const CCOMPAT_PATH = '/apis/ccompat/v7';
-const STOP_GRACE_MS = 20_000;
-const START_ATTEMPTS = 3;
 
 /**
  * Fetches and unpacks the registry distribution (a no-op once cached) and returns its folder.
  * Throws with the script's output if Maven or Java is missing or the download fails.
  */
 export async function ensureSchemaRegistryDist(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [fetchScript], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-      process.stderr.write(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const dist = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && dist) resolve(dist);
-      else reject(new Error(`${fetchScript} exited with ${code}:\n${err}`));
-    });
-  });
+  return runFetchScript(fetchScript);
 }
 
 let shared: Promise<SchemaRegistry> | undefined;
@@ -124,31 +116,8 @@ export async function startSchemaRegistry(opts: SchemaRegistryOptions = {}): Pro
   }
 
   const dist = await ensureSchemaRegistryDist();
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await startOnce(dist, opts);
-    } catch (error) {
-      // A free port is picked, released, then bound by the JVM: another process may take it in
-      // between. Only that race is worth another try.
-      if (!(error instanceof PortTakenError)) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError;
+  return retryOnPortTaken(() => startOnce(dist, opts));
 }
-
-class PortTakenError extends Error {}
-
-interface LiveRegistry {
-  child: ChildProcess;
-  dir: string;
-  keepDir: boolean;
-  stop(): Promise<void>;
-}
-
-/** Registries started by this process and not yet stopped: what the exit and signal handlers clean up. */
-const live = new Set<LiveRegistry>();
 
 /** The launcher of an unpacked distribution: 2.x ships `<app>-runner.jar`, 3.x `quarkus-run.jar`. */
 function launcherJar(dist: string): string {
@@ -169,7 +138,8 @@ async function startOnce(dist: string, opts: SchemaRegistryOptions): Promise<Sch
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}${CCOMPAT_PATH}`;
 
-  const java = javaBinary();
+  // SCHEMA_REGISTRY_JAVA_HOME (3.x needs Java 21+), else JAVA_HOME, else `java` on PATH.
+  const java = javaBinary(process.env.SCHEMA_REGISTRY_JAVA_HOME || process.env.JAVA_HOME);
   const args = [
     `-Xmx${opts.heap ?? '384m'}`,
     '-XX:+UseSerialGC',
@@ -195,60 +165,21 @@ async function startOnce(dist: string, opts: SchemaRegistryOptions): Promise<Sch
     launcherJar(dist),
   ];
 
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(java, args, { cwd: dir, stdio: ['ignore', logFd, logFd] });
-  } finally {
-    closeSync(logFd);
-  }
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  const watchdog = startWatchdog(child, dir, keepDir);
-
-  let stopping: Promise<void> | undefined;
-  const entry: LiveRegistry = {
-    child,
+  const jvm = startJvm({
+    java,
+    args,
+    cwd: dir,
     dir,
     keepDir,
-    stop: () =>
-      (stopping ??= (async () => {
-        live.delete(entry);
-        if (isRunning(child)) {
-          child.kill('SIGTERM');
-          const killed = await Promise.race([
-            exited.then(() => false),
-            sleep(STOP_GRACE_MS).then(() => true),
-          ]);
-          if (killed && isRunning(child)) {
-            child.kill('SIGKILL');
-            await exited;
-          }
-        }
-        if (watchdog?.pid !== undefined && isRunning(watchdog)) watchdog.kill('SIGTERM');
-        if (!keepDir) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-      })()),
-  };
-  live.add(entry);
-  installProcessHandlers();
+    logFile,
+    watchdogName: 'irp-bridge-registry-watchdog',
+  });
 
   try {
-    await Promise.race([
-      waitForSchemaRegistry(url, {
-        timeoutMs,
-        check: () =>
-          isRunning(child) ? undefined : `the JVM exited (${child.exitCode ?? child.signalCode})`,
-      }),
-      spawnError.then((error) => {
-        throw new Error(`could not start ${java}: ${error.message}`);
-      }),
-    ]);
+    await jvm.untilReady(waitForSchemaRegistry(url, { timeoutMs, check: jvm.exitReason }));
   } catch (error) {
     const tail = await logTail(logFile);
-    await entry.stop();
+    await jvm.stop();
     if (/Address already in use|BindException|Port .* seems to be in use/.test(tail))
       throw new PortTakenError(tail);
     const reason = error instanceof Error ? error.message : String(error);
@@ -263,7 +194,7 @@ async function startOnce(dist: string, opts: SchemaRegistryOptions): Promise<Sch
     );
   }
 
-  return { url, origin, version, logFile, pid: child.pid ?? -1, stop: entry.stop };
+  return { url, origin, version, logFile, pid: jvm.pid, stop: jvm.stop };
 }
 
 /**
@@ -290,104 +221,4 @@ export async function waitForSchemaRegistry(
     }
     await sleep(200);
   }
-}
-
-/** Ports the OS hands out for 127.0.0.1, held together so they differ, then released. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    return address.port;
-  });
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
-/**
- * A detached shell that outlives a killed parent: when this process is gone but the JVM is not, it
- * stops the JVM (TERM, then KILL) and removes the folder. It ends by itself once either is gone.
- */
-function startWatchdog(jvm: ChildProcess, dir: string, keepDir: boolean): ChildProcess | undefined {
-  if (jvm.pid === undefined) return undefined;
-  const script = `
-    parent=$1 jvm=$2 dir=$3 keep=$4
-    while kill -0 "$parent" 2>/dev/null && kill -0 "$jvm" 2>/dev/null; do sleep 1; done
-    kill -0 "$parent" 2>/dev/null && exit 0
-    if kill -0 "$jvm" 2>/dev/null; then
-      kill -TERM "$jvm" 2>/dev/null
-      for _ in $(seq 1 40); do kill -0 "$jvm" 2>/dev/null || break; sleep 0.5; done
-      kill -KILL "$jvm" 2>/dev/null
-    fi
-    [ "$keep" = 1 ] || rm -rf "$dir"`;
-  const watchdog = spawn(
-    'bash',
-    [
-      '-c',
-      script,
-      'irp-bridge-registry-watchdog',
-      String(process.pid),
-      String(jvm.pid),
-      dir,
-      keepDir ? '1' : '0',
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
-  watchdog.on('error', () => undefined);
-  watchdog.unref();
-  return watchdog;
-}
-
-let handlersInstalled = false;
-
-/** Stops what is still running when the process exits or is told to stop. */
-function installProcessHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  // 'exit' allows no waiting: kill outright; the data is throwaway.
-  process.once('exit', () => {
-    for (const registry of live) {
-      if (isRunning(registry.child)) registry.child.kill('SIGKILL');
-      if (!registry.keepDir) rmSync(registry.dir, { recursive: true, force: true, maxRetries: 3 });
-    }
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      void Promise.allSettled([...live].map((registry) => registry.stop())).then(() => {
-        // Nobody else handles the signal (a plain script): do what it would have done by default.
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      });
-    };
-    process.once(signal, onSignal);
-  }
-}
-
-/** Spawned (it has a PID) and not yet exited. */
-function isRunning(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-/** SCHEMA_REGISTRY_JAVA_HOME (3.x needs Java 21+), else JAVA_HOME, else `java` on PATH. */
-function javaBinary(): string {
-  const home = process.env.SCHEMA_REGISTRY_JAVA_HOME || process.env.JAVA_HOME;
-  return home ? join(home, 'bin', 'java') : 'java';
-}
-
-async function logTail(file: string, lines = 60): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
