@@ -5,10 +5,10 @@
  * total that adds up.
  */
 import { isUqc } from '../../src/irp/masters/index.js';
-import type { AttribDtls, BchDtls, EwbDtls, ExpDtls, PayDtls } from '../../src/irp/schema/invoice.js';
+import type { AttribDtls, BchDtls, ExpDtls, PayDtls } from '../../src/irp/schema/invoice.js';
 import { paise, rupees, toNumber, type Dec } from '../shared/decimal.js';
 import { dateFromEpochDays, docNumber } from '../shared/doc.js';
-import { cancelReason, cancelRemark, documentRef, ewbFields, isExport } from '../shared/events.js';
+import { cancelEvent, documentRef, ewbEvent, ewbFields, isExport, type EwbInput } from '../shared/events.js';
 import {
   assembleInvoice,
   checkTotal,
@@ -32,6 +32,14 @@ import type { InvoiceEvent, Line, Party } from './record.js';
 
 const CANCEL = { DUPLICATE: '1', DATA_ENTRY_MISTAKE: '2', ORDER_CANCELLED: '3', OTHERS: '4' } as const;
 const MODE = { ROAD: '1', RAIL: '2', AIR: '3', SHIP: '4' } as const;
+const TRANSPORT_AT = {
+  request: 'transport',
+  missing: 'an EWAYBILL event needs the transport record',
+  distance: 'transport.distanceKm',
+  mode: 'transport.mode',
+  transId: 'transport.transporterId',
+  vehType: 'transport.vehicleType',
+};
 
 function party(p: Party, path: string): PartyInput {
   return {
@@ -62,12 +70,11 @@ export function mapInvoiceEvent(r: InvoiceEvent): MapResult {
   const docDate = dateFromEpochDays(issues, d.date, 'document.date');
   const sellerGstin = gstin(issues, r.seller.gstin, 'seller.gstin', 'supplier');
   const ref = () => documentRef(sellerGstin!, d.type, docNo!, docDate!, d.irn);
-  const transport = (): EwbDtls | undefined => {
+  // Read only where it is used: a cancel event does not answer for its transport record.
+  const transport = (): EwbInput | null => {
     const t = r.transport;
-    if (!t) return undefined;
-    return ewbFields(
-      issues,
-      {
+    return (
+      t && {
         distance: t.distanceKm,
         mode: t.mode ? MODE[t.mode] : null,
         transId: t.transporterId,
@@ -76,29 +83,20 @@ export function mapInvoiceEvent(r: InvoiceEvent): MapResult {
         transDocDt: t.docDate != null ? dateFromEpochDays(issues, t.docDate, 'transport.docDate') : undefined,
         vehNo: t.vehicleNumber,
         vehType: t.vehicleType === 'ODC' ? 'O' : t.vehicleType === 'REGULAR' ? 'R' : null,
-      },
-      {
-        distance: 'transport.distanceKm',
-        mode: 'transport.mode',
-        transId: 'transport.transporterId',
-        vehType: 'transport.vehicleType',
-      },
+      }
     );
   };
 
   if (r.eventType === 'CANCEL') {
-    if (!r.cancel)
-      issues.add('MAP_MISSING_FIELD', 'cancel', 'a CANCEL event needs cancel.reason and cancel.remark');
-    const reason = r.cancel ? cancelReason(issues, CANCEL[r.cancel.reason], 'cancel.reason') : undefined;
-    const remark = r.cancel ? cancelRemark(issues, r.cancel.remark, 'cancel.remark') : undefined;
-    return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+    const c = r.cancel;
+    return cancelEvent(issues, ref, c && { reason: CANCEL[c.reason], remark: c.remark }, {
+      request: 'cancel',
+      missing: 'a CANCEL event needs cancel.reason and cancel.remark',
+      reason: 'cancel.reason',
+      remark: 'cancel.remark',
+    });
   }
-  if (r.eventType === 'EWAYBILL') {
-    if (!r.transport)
-      issues.add('MAP_MISSING_FIELD', 'transport', 'an EWAYBILL event needs the transport record');
-    const fields = transport();
-    return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
-  }
+  if (r.eventType === 'EWAYBILL') return ewbEvent(issues, ref, transport(), TRANSPORT_AT);
 
   if (d.currency !== 'INR')
     issues.add(
@@ -173,7 +171,8 @@ export function mapInvoiceEvent(r: InvoiceEvent): MapResult {
         PaymtDue: p.dueAmount ? rupees(amount(p.dueAmount, 'payment.dueAmount')) : undefined,
       })
     : undefined;
-  const ewb = transport();
+  const t = transport();
+  const ewb = t ? ewbFields(issues, t, TRANSPORT_AT) : undefined;
 
   return issues.result(() =>
     generateEvent(

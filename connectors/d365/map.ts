@@ -4,18 +4,22 @@
  * (the IRP takes positive amounts with `Typ` CRN). See README.md.
  */
 import { isUqc } from '../../src/irp/masters/index.js';
-import type { ExpDtls, PrecDocDtls, SupplyType } from '../../src/irp/schema/invoice.js';
-import { add, mul, neg, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
+import type { ExpDtls, SupplyType } from '../../src/irp/schema/invoice.js';
+import { mul, neg, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
 import { dateFromIso, docNumber } from '../shared/doc.js';
-import { cancelReason, cancelRemark, documentRef, ewbFields, isExport } from '../shared/events.js';
+import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
   assembleInvoice,
   checkTotal,
+  exportDtls,
   generateEvent,
   NO_MONEY,
+  postTax,
+  precedingInvoice,
   type HeaderMoney,
   type Line,
   type LineMoney,
+  type LineRates,
 } from '../shared/invoice.js';
 import { given, Issues } from '../shared/issues.js';
 import { buyerDtls, compact, gstin, sellerDtls, shipDtls, text } from '../shared/parties.js';
@@ -62,41 +66,44 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
 
   if (r.EventType === 'EINVOICE_CANCEL') {
     const c = r.Cancel;
-    if (!c) issues.add('MAP_MISSING_FIELD', 'Cancel', 'a cancellation needs CancelReason and CancelRemarks');
-    const reason = c
-      ? cancelReason(issues, D365_CANCEL_REASON[c.CancelReason] ?? c.CancelReason, 'Cancel.CancelReason')
-      : undefined;
-    const remark = c ? cancelRemark(issues, c.CancelRemarks, 'Cancel.CancelRemarks') : undefined;
-    return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+    return cancelEvent(
+      issues,
+      ref,
+      c && { reason: D365_CANCEL_REASON[c.CancelReason] ?? c.CancelReason, remark: c.CancelRemarks },
+      {
+        request: 'Cancel',
+        missing: 'a cancellation needs CancelReason and CancelRemarks',
+        reason: 'Cancel.CancelReason',
+        remark: 'Cancel.CancelRemarks',
+      },
+    );
   }
   if (r.EventType === 'EWAYBILL_REQUEST') {
     const e = r.EWayBill;
-    if (!e) issues.add('MAP_MISSING_FIELD', 'EWayBill', 'an e-way bill request needs the transport details');
-    const transDocDt = e?.TransportDocDate
-      ? dateFromIso(issues, e.TransportDocDate, 'EWayBill.TransportDocDate')
-      : undefined;
-    const fields = e
-      ? ewbFields(
-          issues,
-          {
-            distance: e.DistanceKm,
-            mode: D365_TRANSPORT_MODE[e.ModeOfTransport] ?? e.ModeOfTransport,
-            transId: e.TransporterId,
-            transName: e.TransporterName,
-            transDocNo: e.TransportDocNumber,
-            transDocDt,
-            vehNo: e.VehicleNumber,
-            vehType: e.VehicleType ? (D365_VEHICLE_TYPE[e.VehicleType] ?? e.VehicleType) : null,
-          },
-          {
-            distance: 'EWayBill.DistanceKm',
-            mode: 'EWayBill.ModeOfTransport',
-            transId: 'EWayBill.TransporterId',
-            vehType: 'EWayBill.VehicleType',
-          },
-        )
-      : undefined;
-    return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
+    return ewbEvent(
+      issues,
+      ref,
+      e && {
+        distance: e.DistanceKm,
+        mode: D365_TRANSPORT_MODE[e.ModeOfTransport] ?? e.ModeOfTransport,
+        transId: e.TransporterId,
+        transName: e.TransporterName,
+        transDocNo: e.TransportDocNumber,
+        transDocDt: e.TransportDocDate
+          ? dateFromIso(issues, e.TransportDocDate, 'EWayBill.TransportDocDate')
+          : undefined,
+        vehNo: e.VehicleNumber,
+        vehType: e.VehicleType ? (D365_VEHICLE_TYPE[e.VehicleType] ?? e.VehicleType) : null,
+      },
+      {
+        request: 'EWayBill',
+        missing: 'an e-way bill request needs the transport details',
+        distance: 'EWayBill.DistanceKm',
+        mode: 'EWayBill.ModeOfTransport',
+        transId: 'EWayBill.TransporterId',
+        vehType: 'EWayBill.VehicleType',
+      },
+    );
   }
 
   if (h.CurrencyCode !== 'INR')
@@ -205,18 +212,17 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
   if (total && h.ReverseCharge !== 'Yes' && issues.errors.length === 0)
     checkTotal(issues, lines, header, paise(total) * Number(sign), 'Header.TotalInvoiceAmount');
 
-  let preceding: PrecDocDtls[] | undefined;
-  if (given(h.OriginalInvoiceNumber)) {
-    const no = docNumber(issues, h.OriginalInvoiceNumber, 'Header.OriginalInvoiceNumber');
-    const dt = dateFromIso(issues, h.OriginalInvoiceDate, 'Header.OriginalInvoiceDate');
-    if (no && dt) preceding = [{ InvNo: no, InvDt: dt }];
-  } else if (docType === 'CRN') {
-    issues.add(
-      'MAP_MISSING_PRECEDING_DOC',
-      'Header.OriginalInvoiceNumber',
-      'a credit note must name the invoice it credits',
-    );
-  }
+  const preceding = precedingInvoice(
+    issues,
+    docType,
+    given(h.OriginalInvoiceNumber)
+      ? {
+          no: docNumber(issues, h.OriginalInvoiceNumber, 'Header.OriginalInvoiceNumber'),
+          date: dateFromIso(issues, h.OriginalInvoiceDate, 'Header.OriginalInvoiceDate'),
+        }
+      : undefined,
+    { path: 'Header.OriginalInvoiceNumber', message: 'a credit note must name the invoice it credits' },
+  );
 
   let exp: ExpDtls | undefined;
   if (supply && isExport(supply)) {
@@ -227,16 +233,15 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
         'Header.InvoiceAddressCountryRegionId',
         `no ISO alpha-2 code for country ${h.InvoiceAddressCountryRegionId}`,
       );
-    exp = compact({
-      ShipBNo: given(h.ShippingBillNumber),
-      ShipBDt: h.ShippingBillDate
+    exp = exportDtls(supply, {
+      shipBNo: h.ShippingBillNumber,
+      shipBDt: h.ShippingBillDate
         ? dateFromIso(issues, h.ShippingBillDate, 'Header.ShippingBillDate')
         : undefined,
-      Port: given(h.PortCode),
-      RefClm: supply === 'EXPWP' ? 'Y' : 'N',
-      ForCur: given(h.ExportCurrencyCode),
-      CntCode: country,
-    } satisfies ExpDtls);
+      port: h.PortCode,
+      forCur: h.ExportCurrencyCode,
+      cntCode: country,
+    });
   }
 
   return issues.result(() =>
@@ -283,8 +288,7 @@ function itemLine(
         `line amount ${l.LineAmount} ≠ quantity × price − discount (${(m.gross - m.discount) / 100})`,
       );
   }
-  let gstRate: Dec = ZERO;
-  let cessRate: Dec = ZERO;
+  const rates: LineRates = { gst: ZERO, cess: ZERO };
   for (const { t, path } of taxes) {
     const head = D365_TAX_COMPONENTS[t.TaxComponent];
     const v = paise(signed(t.TaxAmount, `${path}.TaxAmount`) ?? ZERO);
@@ -295,15 +299,7 @@ function itemLine(
         `${path}.TaxComponent`,
         `tax component ${JSON.stringify(t.TaxComponent)} has no IRP field`,
       );
-    else if (head === 'tcs') m.othChrg += v;
-    else if (head === 'cess') {
-      m.cess += v;
-      cessRate = rate.units < 0n ? neg(rate) : rate;
-    } else if (head === 'cessNonAdvl') m.cessNonAdvl += v;
-    else {
-      m[head] += v;
-      gstRate = add(gstRate, rate);
-    }
+    else postTax(m, rates, head, v, rate);
   }
   const unit = D365_UNIT_TO_UQC[l.SalesUnitSymbol.trim().toLowerCase()];
   if (!unit || !isUqc(unit))
@@ -326,8 +322,8 @@ function itemLine(
       Qty: toNumber(qty, 3),
       Unit: unit,
       UnitPrice: toNumber(price, 3),
-      GstRt: toNumber(gstRate, 3),
-      CesRt: toNumber(cessRate, 3),
+      GstRt: toNumber(rates.gst, 3),
+      CesRt: toNumber(rates.cess.units < 0n ? neg(rates.cess) : rates.cess, 3),
     }),
     money: m,
   };

@@ -1,4 +1,5 @@
 /** Dynamics 365 code tables: unit symbols → UQC, GST tax components, enums → IRP codes. */
+import type { TaxHead } from '../shared/invoice.js';
 
 /** Unit symbols (UnitOfMeasure.Symbol), compared in lower case as sites mix `L` and `l`. */
 export const D365_UNIT_TO_UQC: Readonly<Record<string, string>> = {
@@ -30,8 +31,6 @@ export const D365_UNIT_TO_UQC: Readonly<Record<string, string>> = {
   h: 'OTH', // hours
   ct: 'OTH', // carat
 };
-
-export type TaxHead = 'cgst' | 'sgst' | 'igst' | 'cess' | 'cessNonAdvl' | 'tcs';
 
 /** Tax components of the India GST configuration (Tax Engine / GTE). */
 export const D365_TAX_COMPONENTS: Readonly<Record<string, TaxHead>> = {

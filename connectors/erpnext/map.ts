@@ -4,15 +4,17 @@
  * that are not GST. ERPNext returns carry negative quantities and amounts; signs are flipped for CRN.
  */
 import { isUqc } from '../../src/irp/masters/index.js';
-import type { ExpDtls, PrecDocDtls, SupplyType } from '../../src/irp/schema/invoice.js';
+import type { ExpDtls, SupplyType } from '../../src/irp/schema/invoice.js';
 import { decFromNumber, mul, paise, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
 import { dateFromIso, docNumber } from '../shared/doc.js';
-import { cancelReason, cancelRemark, documentRef, ewbFields, isExport } from '../shared/events.js';
+import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
   assembleInvoice,
   checkTotal,
+  exportDtls,
   generateEvent,
   NO_MONEY,
+  precedingInvoice,
   type HeaderMoney,
   type Line,
 } from '../shared/invoice.js';
@@ -101,47 +103,42 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
 
   if (r.event === 'on_cancel') {
     const c = r.cancel;
-    if (!c)
-      issues.add(
-        'MAP_MISSING_FIELD',
-        'cancel',
-        'a cancellation needs the e-invoice cancel reason and remark',
-      );
-    const reason = c
-      ? cancelReason(issues, ERPNEXT_CANCEL_REASON[c.reason] ?? c.reason, 'cancel.reason')
-      : undefined;
-    const remark = c ? cancelRemark(issues, c.remark, 'cancel.remark') : undefined;
-    return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+    return cancelEvent(
+      issues,
+      ref,
+      c && { reason: ERPNEXT_CANCEL_REASON[c.reason] ?? c.reason, remark: c.remark },
+      {
+        request: 'cancel',
+        missing: 'a cancellation needs the e-invoice cancel reason and remark',
+        reason: 'cancel.reason',
+        remark: 'cancel.remark',
+      },
+    );
   }
   if (r.event === 'e_waybill') {
     const e = r.e_waybill;
-    if (!e)
-      issues.add('MAP_MISSING_FIELD', 'e_waybill', 'an e-waybill request needs the transporter details');
-    const transDocDt = e?.lr_date ? dateFromIso(issues, e.lr_date, 'e_waybill.lr_date') : undefined;
-    const fields = e
-      ? ewbFields(
-          issues,
-          {
-            distance: e.distance,
-            mode: ERPNEXT_TRANSPORT_MODE[e.mode_of_transport] ?? e.mode_of_transport,
-            transId: e.gst_transporter_id,
-            transName: e.transporter_name,
-            transDocNo: e.lr_no,
-            transDocDt,
-            vehNo: e.vehicle_no,
-            vehType: e.gst_vehicle_type
-              ? (ERPNEXT_VEHICLE_TYPE[e.gst_vehicle_type] ?? e.gst_vehicle_type)
-              : null,
-          },
-          {
-            distance: 'e_waybill.distance',
-            mode: 'e_waybill.mode_of_transport',
-            transId: 'e_waybill.gst_transporter_id',
-            vehType: 'e_waybill.gst_vehicle_type',
-          },
-        )
-      : undefined;
-    return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
+    return ewbEvent(
+      issues,
+      ref,
+      e && {
+        distance: e.distance,
+        mode: ERPNEXT_TRANSPORT_MODE[e.mode_of_transport] ?? e.mode_of_transport,
+        transId: e.gst_transporter_id,
+        transName: e.transporter_name,
+        transDocNo: e.lr_no,
+        transDocDt: e.lr_date ? dateFromIso(issues, e.lr_date, 'e_waybill.lr_date') : undefined,
+        vehNo: e.vehicle_no,
+        vehType: e.gst_vehicle_type ? (ERPNEXT_VEHICLE_TYPE[e.gst_vehicle_type] ?? e.gst_vehicle_type) : null,
+      },
+      {
+        request: 'e_waybill',
+        missing: 'an e-waybill request needs the transporter details',
+        distance: 'e_waybill.distance',
+        mode: 'e_waybill.mode_of_transport',
+        transId: 'e_waybill.gst_transporter_id',
+        vehType: 'e_waybill.gst_vehicle_type',
+      },
+    );
   }
 
   if (d.currency !== 'INR')
@@ -244,18 +241,17 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
       d.disable_rounded_total ? 'doc.grand_total' : 'doc.rounded_total',
     );
 
-  let preceding: PrecDocDtls[] | undefined;
-  if (given(d.return_against)) {
-    const no = docNumber(issues, d.return_against, 'doc.return_against');
-    const dt = dateFromIso(issues, d.return_against_posting_date, 'doc.return_against_posting_date');
-    if (no && dt) preceding = [{ InvNo: no, InvDt: dt }];
-  } else if (docType === 'CRN') {
-    issues.add(
-      'MAP_MISSING_PRECEDING_DOC',
-      'doc.return_against',
-      'a return (credit note) must be made against an invoice',
-    );
-  }
+  const preceding = precedingInvoice(
+    issues,
+    docType,
+    given(d.return_against)
+      ? {
+          no: docNumber(issues, d.return_against, 'doc.return_against'),
+          date: dateFromIso(issues, d.return_against_posting_date, 'doc.return_against_posting_date'),
+        }
+      : undefined,
+    { path: 'doc.return_against', message: 'a return (credit note) must be made against an invoice' },
+  );
 
   let exp: ExpDtls | undefined;
   if (exported) {
@@ -266,15 +262,14 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
         'doc.customer_address.country',
         `no ISO code for country ${JSON.stringify(d.customer_address.country)}`,
       );
-    exp = compact({
-      ShipBNo: given(d.shipping_bill_number),
-      ShipBDt: d.shipping_bill_date
+    exp = exportDtls(supply!, {
+      shipBNo: d.shipping_bill_number,
+      shipBDt: d.shipping_bill_date
         ? dateFromIso(issues, d.shipping_bill_date, 'doc.shipping_bill_date')
         : undefined,
-      Port: given(d.port_code),
-      RefClm: supply === 'EXPWP' ? 'Y' : 'N',
-      CntCode: country,
-    } satisfies ExpDtls);
+      port: d.port_code,
+      cntCode: country,
+    });
   }
 
   return issues.result(() =>

@@ -4,24 +4,21 @@
  * calculated and rounded; FREIGHT and CHARGES lines become invoice-level amounts. See README.md.
  */
 import { isUqc } from '../../src/irp/masters/index.js';
-import type { ExpDtls, PrecDocDtls } from '../../src/irp/schema/invoice.js';
-import { add, decFromNumber, mul, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
+import type { ExpDtls } from '../../src/irp/schema/invoice.js';
+import { decFromNumber, mul, paise, toNumber, ZERO } from '../shared/decimal.js';
 import { dateFromEpochDays, docNumber } from '../shared/doc.js';
-import {
-  cancelReason,
-  cancelRemark,
-  documentRef,
-  ewbFields,
-  isExport,
-  supplyType,
-} from '../shared/events.js';
+import { cancelEvent, documentRef, ewbEvent, isExport, supplyType } from '../shared/events.js';
 import {
   assembleInvoice,
+  exportDtls,
   generateEvent,
   NO_MONEY,
+  postTax,
+  precedingInvoice,
   type HeaderMoney,
   type Line,
   type LineMoney,
+  type LineRates,
 } from '../shared/invoice.js';
 import { given, Issues } from '../shared/issues.js';
 import { buyerDtls, compact, gstin, sellerDtls, shipDtls, text, type PartyInput } from '../shared/parties.js';
@@ -64,43 +61,45 @@ export function mapReceivablesTransaction(r: ReceivablesTransactionEvent): MapRe
 
   if (r.EventType === 'EINVOICE_CANCEL_REQUESTED') {
     const c = r.CancelRequest;
-    if (!c)
-      issues.add('MAP_MISSING_FIELD', 'CancelRequest', 'a cancel request needs ReasonCode and Comments');
-    const reason = c
-      ? cancelReason(issues, ORACLE_CANCEL_REASON[c.ReasonCode] ?? c.ReasonCode, 'CancelRequest.ReasonCode')
-      : undefined;
-    const remark = c ? cancelRemark(issues, c.Comments, 'CancelRequest.Comments') : undefined;
-    return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+    return cancelEvent(
+      issues,
+      ref,
+      c && { reason: ORACLE_CANCEL_REASON[c.ReasonCode] ?? c.ReasonCode, remark: c.Comments },
+      {
+        request: 'CancelRequest',
+        missing: 'a cancel request needs ReasonCode and Comments',
+        reason: 'CancelRequest.ReasonCode',
+        remark: 'CancelRequest.Comments',
+      },
+    );
   }
   if (r.EventType === 'EWAYBILL_REQUESTED') {
     const x = r.Transport;
-    if (!x) issues.add('MAP_MISSING_FIELD', 'Transport', 'an e-way bill request needs the transport details');
-    const transDocDt =
-      x?.TransportDocDate != null
-        ? dateFromEpochDays(issues, x.TransportDocDate, 'Transport.TransportDocDate')
-        : undefined;
-    const fields = x
-      ? ewbFields(
-          issues,
-          {
-            distance: x.DistanceKm,
-            mode: ORACLE_TRANSPORT_MODE[x.TransportMode] ?? x.TransportMode,
-            transId: x.TransporterId,
-            transName: x.TransporterName,
-            transDocNo: x.TransportDocNumber,
-            transDocDt,
-            vehNo: x.VehicleNumber,
-            vehType: x.VehicleType ? (ORACLE_VEHICLE_TYPE[x.VehicleType] ?? x.VehicleType) : null,
-          },
-          {
-            distance: 'Transport.DistanceKm',
-            mode: 'Transport.TransportMode',
-            transId: 'Transport.TransporterId',
-            vehType: 'Transport.VehicleType',
-          },
-        )
-      : undefined;
-    return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
+    return ewbEvent(
+      issues,
+      ref,
+      x && {
+        distance: x.DistanceKm,
+        mode: ORACLE_TRANSPORT_MODE[x.TransportMode] ?? x.TransportMode,
+        transId: x.TransporterId,
+        transName: x.TransporterName,
+        transDocNo: x.TransportDocNumber,
+        transDocDt:
+          x.TransportDocDate != null
+            ? dateFromEpochDays(issues, x.TransportDocDate, 'Transport.TransportDocDate')
+            : undefined,
+        vehNo: x.VehicleNumber,
+        vehType: x.VehicleType ? (ORACLE_VEHICLE_TYPE[x.VehicleType] ?? x.VehicleType) : null,
+      },
+      {
+        request: 'Transport',
+        missing: 'an e-way bill request needs the transport details',
+        distance: 'Transport.DistanceKm',
+        mode: 'Transport.TransportMode',
+        transId: 'Transport.TransporterId',
+        vehType: 'Transport.VehicleType',
+      },
+    );
   }
 
   if (t.InvoiceCurrencyCode !== 'INR')
@@ -192,18 +191,20 @@ export function mapReceivablesTransaction(r: ReceivablesTransactionEvent): MapRe
   if (r.Lines.every((l) => l.LineType !== 'LINE'))
     issues.add('MAP_MISSING_FIELD', 'Lines', 'the transaction has no item lines');
 
-  let preceding: PrecDocDtls[] | undefined;
-  if (given(t.PreviousTransactionNumber)) {
-    const no = docNumber(issues, t.PreviousTransactionNumber, 'Transaction.PreviousTransactionNumber');
-    const dt = dateFromEpochDays(issues, t.PreviousTransactionDate, 'Transaction.PreviousTransactionDate');
-    if (no && dt) preceding = [{ InvNo: no, InvDt: dt }];
-  } else if (docType === 'CRN') {
-    issues.add(
-      'MAP_MISSING_PRECEDING_DOC',
-      'Transaction.PreviousTransactionNumber',
-      'a credit memo must reference the invoice it credits',
-    );
-  }
+  const preceding = precedingInvoice(
+    issues,
+    docType,
+    given(t.PreviousTransactionNumber)
+      ? {
+          no: docNumber(issues, t.PreviousTransactionNumber, 'Transaction.PreviousTransactionNumber'),
+          date: dateFromEpochDays(issues, t.PreviousTransactionDate, 'Transaction.PreviousTransactionDate'),
+        }
+      : undefined,
+    {
+      path: 'Transaction.PreviousTransactionNumber',
+      message: 'a credit memo must reference the invoice it credits',
+    },
+  );
 
   let exp: ExpDtls | undefined;
   if (supply && isExport(supply)) {
@@ -214,17 +215,16 @@ export function mapReceivablesTransaction(r: ReceivablesTransactionEvent): MapRe
         'Transaction.IndiaGst.ExportCountry',
         'exports need the destination country',
       );
-    exp = compact({
-      ShipBNo: given(g.ShippingBillNumber),
-      ShipBDt:
+    exp = exportDtls(supply, {
+      shipBNo: g.ShippingBillNumber,
+      shipBDt:
         g.ShippingBillDate != null
           ? dateFromEpochDays(issues, g.ShippingBillDate, 'Transaction.IndiaGst.ShippingBillDate')
           : undefined,
-      Port: given(g.PortCode),
-      RefClm: supply === 'EXPWP' ? 'Y' : 'N',
-      ForCur: given(g.ExportCurrency),
-      CntCode: given(g.ExportCountry),
-    } satisfies ExpDtls);
+      port: g.PortCode,
+      forCur: g.ExportCurrency,
+      cntCode: given(g.ExportCountry),
+    });
   }
 
   return issues.result(() =>
@@ -266,8 +266,7 @@ function itemLine(issues: Issues, l: TransactionLine, at: string): Line | undefi
       `line amount ${l.LineAmount} exceeds quantity × list price`,
     );
 
-  let gstRate: Dec = ZERO;
-  let cessRate: Dec = ZERO;
+  const rates: LineRates = { gst: ZERO, cess: ZERO };
   l.TaxLines.forEach((x, j) => {
     const head = ORACLE_TAX_HEADS[x.Tax.toUpperCase()];
     const v = money(x.TaxAmount);
@@ -278,15 +277,7 @@ function itemLine(issues: Issues, l: TransactionLine, at: string): Line | undefi
         `${at}.TaxLines[${j}].Tax`,
         `tax ${JSON.stringify(x.Tax)} (${x.TaxRegimeCode}) has no IRP field`,
       );
-    else if (head === 'tcs') m.othChrg += v;
-    else if (head === 'cess') {
-      m.cess += v;
-      cessRate = rate;
-    } else if (head === 'cessNonAdvl') m.cessNonAdvl += v;
-    else {
-      m[head] += v;
-      gstRate = add(gstRate, rate);
-    }
+    else postTax(m, rates, head, v, rate);
   });
 
   const uom = given(l.UnitOfMeasure)?.toUpperCase();
@@ -315,8 +306,8 @@ function itemLine(issues: Issues, l: TransactionLine, at: string): Line | undefi
       Qty: qty ? toNumber(qty, 3) : undefined,
       Unit: unit,
       UnitPrice: toNumber(unitPrice ?? ZERO, 3),
-      GstRt: toNumber(gstRate, 3),
-      CesRt: toNumber(cessRate, 3),
+      GstRt: toNumber(rates.gst, 3),
+      CesRt: toNumber(rates.cess, 3),
       OrdLineRef: text(l.SalesOrder, 1, 50),
     }),
     money: m,

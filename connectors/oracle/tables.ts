@@ -1,4 +1,5 @@
 /** Oracle-side code tables: UOM codes → UQC, tax names → IRP heads, lookup codes → IRP codes. */
+import type { TaxHead } from '../shared/invoice.js';
 
 /** Units of measure as Oracle inventory UOM codes (case-insensitive; sites define their own). */
 export const ORACLE_UOM_TO_UQC: Readonly<Record<string, string>> = {
@@ -33,8 +34,6 @@ export const ORACLE_UOM_TO_UQC: Readonly<Record<string, string>> = {
   HR: 'OTH', // hours of service
   CT: 'OTH', // carat
 };
-
-export type TaxHead = 'cgst' | 'sgst' | 'igst' | 'cess' | 'cessNonAdvl' | 'tcs';
 
 /** Taxes of the IN GST and IN TCS regimes as configured in Oracle Tax for India. */
 export const ORACLE_TAX_HEADS: Readonly<Record<string, TaxHead>> = {

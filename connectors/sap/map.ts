@@ -4,24 +4,21 @@
  * condition went unmapped. See README.md for the field map.
  */
 import { isUqc } from '../../src/irp/masters/index.js';
-import type { ExpDtls, PrecDocDtls } from '../../src/irp/schema/invoice.js';
-import { add, decFromAvroBytes, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
+import type { ExpDtls } from '../../src/irp/schema/invoice.js';
+import { decFromAvroBytes, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
 import { dateFromCompact, docNumber } from '../shared/doc.js';
-import {
-  cancelReason,
-  cancelRemark,
-  documentRef,
-  ewbFields,
-  isExport,
-  supplyType,
-} from '../shared/events.js';
+import { cancelEvent, documentRef, ewbEvent, isExport, supplyType } from '../shared/events.js';
 import {
   assembleInvoice,
+  exportDtls,
   generateEvent,
   NO_MONEY,
+  postTax,
+  precedingInvoice,
   type HeaderMoney,
   type Line,
   type LineMoney,
+  type LineRates,
 } from '../shared/invoice.js';
 import { given, Issues } from '../shared/issues.js';
 import { buyerDtls, compact, gstin, sellerDtls, shipDtls, text, type PartyInput } from '../shared/parties.js';
@@ -53,40 +50,40 @@ export function mapBillingDocument(r: BillingDocumentEvent): MapResult {
   const ref = () => documentRef(sellerGstin!, docType!, docNo!, docDate!, r.IRN?.IRN);
 
   if (r.EVENT === 'CANCELED') {
-    if (!r.CANCEL)
-      issues.add('MAP_MISSING_FIELD', 'CANCEL', 'a cancellation needs CANCEL.REASON and CANCEL.REMARK');
-    const reason = r.CANCEL ? cancelReason(issues, r.CANCEL.REASON, 'CANCEL.REASON') : undefined;
-    const remark = r.CANCEL ? cancelRemark(issues, r.CANCEL.REMARK, 'CANCEL.REMARK') : undefined;
-    return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+    const c = r.CANCEL;
+    return cancelEvent(issues, ref, c && { reason: c.REASON, remark: c.REMARK }, {
+      request: 'CANCEL',
+      missing: 'a cancellation needs CANCEL.REASON and CANCEL.REMARK',
+      reason: 'CANCEL.REASON',
+      remark: 'CANCEL.REMARK',
+    });
   }
   if (r.EVENT === 'EWB_REQUESTED') {
     const e = r.EWB;
-    if (!e) issues.add('MAP_MISSING_FIELD', 'EWB', 'an e-way bill request needs the EWB transport data');
-    const transDocDt = e?.TRANS_DOC_DATE
-      ? dateFromCompact(issues, e.TRANS_DOC_DATE, 'EWB.TRANS_DOC_DATE')
-      : undefined;
-    const fields = e
-      ? ewbFields(
-          issues,
-          {
-            distance: e.DISTANCE,
-            mode: e.TRANS_MODE,
-            transId: e.TRANSPORTER_GSTIN,
-            transName: e.TRANSPORTER_NAME,
-            transDocNo: e.TRANS_DOC_NO,
-            transDocDt,
-            vehNo: e.VEHICLE_NO,
-            vehType: e.VEHICLE_TYPE,
-          },
-          {
-            distance: 'EWB.DISTANCE',
-            mode: 'EWB.TRANS_MODE',
-            transId: 'EWB.TRANSPORTER_GSTIN',
-            vehType: 'EWB.VEHICLE_TYPE',
-          },
-        )
-      : undefined;
-    return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
+    return ewbEvent(
+      issues,
+      ref,
+      e && {
+        distance: e.DISTANCE,
+        mode: e.TRANS_MODE,
+        transId: e.TRANSPORTER_GSTIN,
+        transName: e.TRANSPORTER_NAME,
+        transDocNo: e.TRANS_DOC_NO,
+        transDocDt: e.TRANS_DOC_DATE
+          ? dateFromCompact(issues, e.TRANS_DOC_DATE, 'EWB.TRANS_DOC_DATE')
+          : undefined,
+        vehNo: e.VEHICLE_NO,
+        vehType: e.VEHICLE_TYPE,
+      },
+      {
+        request: 'EWB',
+        missing: 'an e-way bill request needs the EWB transport data',
+        distance: 'EWB.DISTANCE',
+        mode: 'EWB.TRANS_MODE',
+        transId: 'EWB.TRANSPORTER_GSTIN',
+        vehType: 'EWB.VEHICLE_TYPE',
+      },
+    );
   }
   return generate(r, issues, docType, docNo, docDate, sellerGstin);
 }
@@ -132,18 +129,17 @@ function generate(
   const lines = itemLines(issues, r);
   const header = headerMoney(r.PRCD_ELEMENTS);
 
-  let preceding: PrecDocDtls[] | undefined;
-  if (r.PRECEDING) {
-    const no = docNumber(issues, r.PRECEDING.XBLNR, 'PRECEDING.XBLNR');
-    const dt = dateFromCompact(issues, r.PRECEDING.FKDAT, 'PRECEDING.FKDAT');
-    if (no && dt) preceding = [{ InvNo: no, InvDt: dt }];
-  } else if (docType === 'CRN') {
-    issues.add(
-      'MAP_MISSING_PRECEDING_DOC',
-      'PRECEDING',
-      'a credit memo must reference the invoice it corrects',
-    );
-  }
+  const preceding = precedingInvoice(
+    issues,
+    docType,
+    r.PRECEDING
+      ? {
+          no: docNumber(issues, r.PRECEDING.XBLNR, 'PRECEDING.XBLNR'),
+          date: dateFromCompact(issues, r.PRECEDING.FKDAT, 'PRECEDING.FKDAT'),
+        }
+      : undefined,
+    { path: 'PRECEDING', message: 'a credit memo must reference the invoice it corrects' },
+  );
 
   let exp: ExpDtls | undefined;
   if (supply && isExport(supply)) {
@@ -155,16 +151,15 @@ function generate(
         'an export billing document needs the foreign trade data',
       );
     else
-      exp = compact({
-        ShipBNo: given(x.SHIPBILL_NO),
-        ShipBDt: x.SHIPBILL_DATE
+      exp = exportDtls(supply, {
+        shipBNo: x.SHIPBILL_NO,
+        shipBDt: x.SHIPBILL_DATE
           ? dateFromCompact(issues, x.SHIPBILL_DATE, 'EXPORT.SHIPBILL_DATE')
           : undefined,
-        Port: given(x.PORT_CODE),
-        RefClm: supply === 'EXPWP' ? 'Y' : 'N',
-        ForCur: given(x.FOREIGN_CURRENCY),
-        CntCode: given(x.LAND1),
-      } satisfies ExpDtls);
+        port: x.PORT_CODE,
+        forCur: x.FOREIGN_CURRENCY,
+        cntCode: given(x.LAND1),
+      });
   }
 
   return issues.result(() =>
@@ -253,12 +248,12 @@ function itemLines(issues: Issues, r: BillingDocumentEvent): Line[] | undefined 
     const at = `VBRP[${i}]`;
     const money: LineMoney = { ...NO_MONEY };
     let price: Dec | undefined;
-    let gstRate = ZERO;
-    let cessRate: Dec | undefined;
+    const rates: LineRates = { gst: ZERO, cess: ZERO };
     for (const { c } of byItem.get(item.POSNR) ?? []) {
       const v = paise(amount(c.KWERT));
       const rate = decFromAvroBytes(c.KBETR, SCALE.rate);
-      switch (CONDITION_ROLES[c.KSCHL]) {
+      const role = CONDITION_ROLES[c.KSCHL];
+      switch (role) {
         case 'price':
           money.gross += v;
           price = rate;
@@ -267,26 +262,12 @@ function itemLines(issues: Issues, r: BillingDocumentEvent): Line[] | undefined 
           money.discount -= v;
           break;
         case 'cgst':
-          money.cgst += v;
-          gstRate = add(gstRate, rate);
-          break;
         case 'sgst':
-          money.sgst += v;
-          gstRate = add(gstRate, rate);
-          break;
         case 'igst':
-          money.igst += v;
-          gstRate = add(gstRate, rate);
-          break;
         case 'cess':
-          money.cess += v;
-          cessRate = rate;
-          break;
         case 'cessNonAdvl':
-          money.cessNonAdvl += v;
-          break;
         case 'tcs':
-          money.othChrg += v;
+          postTax(money, rates, role, v, rate);
           break;
         default:
           break;
@@ -327,8 +308,8 @@ function itemLines(issues: Issues, r: BillingDocumentEvent): Line[] | undefined 
         Qty: toNumber(decFromAvroBytes(item.FKIMG, SCALE.quantity), 3),
         Unit: unit,
         UnitPrice: toNumber(price, 3),
-        GstRt: toNumber(gstRate, 3),
-        CesRt: toNumber(cessRate ?? ZERO, 3),
+        GstRt: toNumber(rates.gst, 3),
+        CesRt: toNumber(rates.cess, 3),
         OrdLineRef: text(item.AUBEL, 1, 50),
         OrgCntry: given(item.HERKL),
         BchDtls: text(item.CHARG, 3, 20) ? { Nm: text(item.CHARG, 3, 20)! } : undefined,

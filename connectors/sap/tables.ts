@@ -3,6 +3,7 @@
  * codes, and the pricing condition types the mapping understands. Each table is data so a site with
  * other keys changes one line, and the unit test checks every target against the IRP masters.
  */
+import type { TaxHead } from '../shared/invoice.js';
 
 /** T006 internal unit keys (as stored in VRKME, not the ISO or language-dependent external keys). */
 export const SAP_UNIT_TO_UQC: Readonly<Record<string, string>> = {
@@ -83,18 +84,7 @@ export const SAP_REGION_TO_STATE: Readonly<Record<string, string>> = {
   '37': '38', // Ladakh
 };
 
-export type ConditionRole =
-  | 'price'
-  | 'discount'
-  | 'cgst'
-  | 'sgst'
-  | 'igst'
-  | 'cess'
-  | 'cessNonAdvl'
-  | 'tcs'
-  | 'freight'
-  | 'headerDiscount'
-  | 'roundOff';
+export type ConditionRole = 'price' | 'discount' | TaxHead | 'freight' | 'headerDiscount' | 'roundOff';
 
 /**
  * Condition types by role. JOCG/JOSG/JOIG/JOUG are SAP's India output-tax conditions; compensation cess

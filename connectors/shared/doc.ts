@@ -42,75 +42,48 @@ function calendar(y: number, m: number, d: number): string | undefined {
   return `${pad(d)}/${pad(m)}/${y}`;
 }
 
-function convert(
-  issues: Issues,
-  value: string | number | null | undefined,
-  path: string,
-  parse: () => string | undefined,
+export type DateReader<V> = (issues: Issues, value: V | null | undefined, path: string) => string | undefined;
+
+/** Every ERP date field is read the same way: absent and malformed are different mistakes to fix. */
+function dateReader<V extends string | number>(
   format: string,
-) {
-  if (value === null || value === undefined || value === '')
-    return issues.add('MAP_MISSING_FIELD', path, `${path} is required`);
-  return parse() ?? issues.add('MAP_INVALID_DATE', path, `${JSON.stringify(value)} is not a ${format} date`);
+  parse: (value: V) => string | undefined,
+): DateReader<V> {
+  return (issues, value, path) => {
+    if (value === null || value === undefined || value === '')
+      return issues.add('MAP_MISSING_FIELD', path, `${path} is required`);
+    return (
+      parse(value) ?? issues.add('MAP_INVALID_DATE', path, `${JSON.stringify(value)} is not a ${format} date`)
+    );
+  };
 }
 
+/** Text dates whose first three groups are year, month and day. */
+const ymd =
+  (pattern: RegExp) =>
+  (value: string): string | undefined => {
+    const m = pattern.exec(value.trim());
+    return m ? calendar(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+  };
+
 /** SAP DATS and Tally dates: `yyyyMMdd`. */
-export function dateFromCompact(
-  issues: Issues,
-  value: string | null | undefined,
-  path: string,
-): string | undefined {
-  return convert(
-    issues,
-    value,
-    path,
-    () => {
-      const m = /^(\d{4})(\d{2})(\d{2})$/.exec(value?.trim() ?? '');
-      return m ? calendar(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
-    },
-    'yyyyMMdd',
-  );
-}
+export const dateFromCompact: DateReader<string> = dateReader('yyyyMMdd', ymd(/^(\d{4})(\d{2})(\d{2})$/));
 
 /**
  * ISO dates and OData date-times (`2025-02-14`, `2025-02-14T00:00:00Z`): the calendar date part is the
  * document date. ERPs publish date-only fields as midnight UTC, so shifting to IST would be wrong.
  */
-export function dateFromIso(
-  issues: Issues,
-  value: string | null | undefined,
-  path: string,
-): string | undefined {
-  return convert(
-    issues,
-    value,
-    path,
-    () => {
-      const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value?.trim() ?? '');
-      return m ? calendar(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
-    },
-    'yyyy-MM-dd',
-  );
-}
+export const dateFromIso: DateReader<string> = dateReader(
+  'yyyy-MM-dd',
+  ymd(/^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/),
+);
 
 /** Avro `int` with logicalType date: days since 1970-01-01. */
-export function dateFromEpochDays(
-  issues: Issues,
-  value: number | null | undefined,
-  path: string,
-): string | undefined {
-  return convert(
-    issues,
-    value,
-    path,
-    () => {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
-      const t = new Date(value * 86_400_000);
-      return calendar(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
-    },
-    'epoch-day',
-  );
-}
+export const dateFromEpochDays: DateReader<number> = dateReader('epoch-day', (value) => {
+  if (!Number.isInteger(value)) return undefined;
+  const t = new Date(value * 86_400_000);
+  return calendar(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+});
 
 /** `dd/MM/yyyy` → ISO, for generators rendering ERP records from scenarios. */
 export function irpToIso(date: string): string {

@@ -1,9 +1,9 @@
 /**
- * Pieces of the cancel and e-way bill events every connector builds the same way once it has pulled
- * the values out of its ERP record.
+ * The cancel and e-way bill events, and their pieces, which every connector builds the same way once it
+ * has pulled the values out of its ERP record.
  */
 import type { SupplyType } from '../../src/irp/schema/invoice.js';
-import type { CancelReason, DocType, DocumentRef, EwbFields } from '../types.js';
+import type { CancelReason, DocType, DocumentRef, EwbFields, MapResult } from '../types.js';
 import { docKey } from './doc.js';
 import { given, type Issues } from './issues.js';
 import { compact, text } from './parties.js';
@@ -73,12 +73,10 @@ export interface EwbInput {
   vehType?: string | null;
 }
 
+export type EwbPaths = Record<'distance' | 'mode' | 'transId' | 'vehType', string>;
+
 /** The e-way bill part; `paths` names the ERP fields for error messages. */
-export function ewbFields(
-  issues: Issues,
-  x: EwbInput,
-  paths: Record<'distance' | 'mode' | 'transId' | 'vehType', string>,
-): EwbFields | undefined {
+export function ewbFields(issues: Issues, x: EwbInput, paths: EwbPaths): EwbFields | undefined {
   const before = issues.errors.length;
   if (typeof x.distance !== 'number' || !Number.isInteger(x.distance) || x.distance < 0 || x.distance > 4000)
     issues.add(
@@ -112,4 +110,44 @@ export function ewbFields(
       .toUpperCase(),
     VehType: vehType as EwbFields['VehType'],
   });
+}
+
+/**
+ * Where a cancel or e-way bill request sits in the ERP record. An ERP can send the event without the
+ * record that carries the request; `missing` says what the request needs, in the ERP's words.
+ */
+export interface RequestAt {
+  request: string;
+  missing: string;
+}
+
+export interface CancelInput {
+  /** Already translated from the ERP's own reason codes, where it has them. */
+  reason: string | number | null | undefined;
+  remark: string | null | undefined;
+}
+
+/** The cancel event for a document, or every problem with its cancel request. */
+export function cancelEvent(
+  issues: Issues,
+  ref: () => DocumentRef,
+  request: CancelInput | null,
+  at: RequestAt & { reason: string; remark: string },
+): MapResult {
+  if (!request) issues.add('MAP_MISSING_FIELD', at.request, at.missing);
+  const reason = request ? cancelReason(issues, request.reason, at.reason) : undefined;
+  const remark = request ? cancelRemark(issues, request.remark, at.remark) : undefined;
+  return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+}
+
+/** The e-way bill event for a registered document, or every problem with its transport details. */
+export function ewbEvent(
+  issues: Issues,
+  ref: () => DocumentRef,
+  request: EwbInput | null,
+  at: RequestAt & EwbPaths,
+): MapResult {
+  if (!request) issues.add('MAP_MISSING_FIELD', at.request, at.missing);
+  const fields = request ? ewbFields(issues, request, at) : undefined;
+  return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
 }

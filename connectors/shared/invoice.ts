@@ -20,9 +20,10 @@ import type {
   ValDtls,
 } from '../../src/irp/schema/invoice.js';
 import type { DocType, GenerateEvent } from '../types.js';
-import { rupees, type Paise } from './decimal.js';
+import { add, rupees, type Dec, type Paise } from './decimal.js';
 import { docKey } from './doc.js';
-import type { Issues } from './issues.js';
+import { given, type Issues } from './issues.js';
+import { compact } from './parties.js';
 
 /** One line's money as the ERP posted it. Taxes are what the ERP charged, never recomputed here. */
 export interface LineMoney {
@@ -84,6 +85,31 @@ export interface HeaderMoney {
   discount: Paise;
   roundOff: Paise;
   totInvValFc?: number;
+}
+
+/** Where an ERP's tax line lands on the item. TCS is collected outside the taxable value: item OthChrg. */
+export type TaxHead = 'cgst' | 'sgst' | 'igst' | 'cess' | 'cessNonAdvl' | 'tcs';
+
+/** The item's GstRt and CesRt, read off the same tax lines as its money. */
+export interface LineRates {
+  gst: Dec;
+  cess: Dec;
+}
+
+/**
+ * Books one tax line of an item. The GST heads' rates add up to GstRt (CGST 9 + SGST 9 = 18); only the
+ * ad valorem cess has a rate of its own (CesRt), the specific cess is per quantity.
+ */
+export function postTax(m: LineMoney, rates: LineRates, head: TaxHead, amount: Paise, rate: Dec): void {
+  if (head === 'tcs') m.othChrg += amount;
+  else if (head === 'cess') {
+    m.cess += amount;
+    rates.cess = rate;
+  } else if (head === 'cessNonAdvl') m.cessNonAdvl += amount;
+  else {
+    m[head] += amount;
+    rates.gst = add(rates.gst, rate);
+  }
 }
 
 export const assessable = (m: LineMoney): Paise => m.gross - m.discount;
@@ -227,6 +253,47 @@ export interface InvoiceParts {
   remark?: string;
   /** E-way bill part sent with the IRN request. */
   ewb?: EwbDtls;
+}
+
+/**
+ * RefDtls.PrecDocDtls from the original invoice the ERP names (its number and date already read), or
+ * undefined when it names none. A credit note must name one: the IRP rejects it otherwise (2191), and
+ * saying so here points at the ERP field instead.
+ */
+export function precedingInvoice(
+  issues: Issues,
+  docType: DocType | undefined,
+  original: { no: string | undefined; date: string | undefined } | undefined,
+  missing: { path: string; message: string },
+): PrecDocDtls[] | undefined {
+  if (original)
+    return original.no && original.date ? [{ InvNo: original.no, InvDt: original.date }] : undefined;
+  if (docType === 'CRN') issues.add('MAP_MISSING_PRECEDING_DOC', missing.path, missing.message);
+  return undefined;
+}
+
+/**
+ * ExpDtls from the ERP's shipping-bill fields (dates already read, country already an ISO code). Refund
+ * is claimed exactly when the export paid IGST (EXPWP): that IGST is what the exporter gets back.
+ */
+export function exportDtls(
+  supply: SupplyType,
+  x: {
+    shipBNo: string | null | undefined;
+    shipBDt: string | undefined;
+    port: string | null | undefined;
+    forCur?: string | null;
+    cntCode: string | undefined;
+  },
+): ExpDtls {
+  return compact({
+    ShipBNo: given(x.shipBNo),
+    ShipBDt: x.shipBDt,
+    Port: given(x.port),
+    RefClm: supply === 'EXPWP' ? 'Y' : 'N',
+    ForCur: given(x.forCur),
+    CntCode: x.cntCode,
+  } satisfies ExpDtls);
 }
 
 /**

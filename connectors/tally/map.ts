@@ -4,16 +4,18 @@
  * (shared/allocate.ts) — the lines then add up to exactly what Tally posted. See README.md.
  */
 import { isUqc } from '../../src/irp/masters/index.js';
-import type { ExpDtls, PrecDocDtls } from '../../src/irp/schema/invoice.js';
+import type { ExpDtls } from '../../src/irp/schema/invoice.js';
 import { allocate } from '../shared/allocate.js';
 import { mul, paise, parseDec, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
 import { dateFromCompact, docNumber } from '../shared/doc.js';
-import { cancelReason, cancelRemark, documentRef, ewbFields, isExport } from '../shared/events.js';
+import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
   assembleInvoice,
   checkTotal,
+  exportDtls,
   generateEvent,
   NO_MONEY,
+  precedingInvoice,
   type HeaderMoney,
   type Line,
 } from '../shared/invoice.js';
@@ -79,39 +81,42 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
 
   if (r.REQUEST === 'CANCEL_IRN') {
     const c = r.CANCEL;
-    if (!c) issues.add('MAP_MISSING_FIELD', 'CANCEL', 'a cancellation needs REASON and REMARKS');
-    const reason = c
-      ? cancelReason(issues, TALLY_CANCEL_REASON[c.REASON] ?? c.REASON, 'CANCEL.REASON')
-      : undefined;
-    const remark = c ? cancelRemark(issues, c.REMARKS, 'CANCEL.REMARKS') : undefined;
-    return issues.result(() => ({ kind: 'cancel', ...ref(), reason: reason!, remark: remark! }));
+    return cancelEvent(
+      issues,
+      ref,
+      c && { reason: TALLY_CANCEL_REASON[c.REASON] ?? c.REASON, remark: c.REMARKS },
+      {
+        request: 'CANCEL',
+        missing: 'a cancellation needs REASON and REMARKS',
+        reason: 'CANCEL.REASON',
+        remark: 'CANCEL.REMARKS',
+      },
+    );
   }
   if (r.REQUEST === 'GENERATE_EWB') {
     const e = r.EWAYBILL;
-    if (!e) issues.add('MAP_MISSING_FIELD', 'EWAYBILL', 'an e-way bill request needs the transport details');
-    const transDocDt = e?.DOCDATE ? dateFromCompact(issues, e.DOCDATE, 'EWAYBILL.DOCDATE') : undefined;
-    const fields = e
-      ? ewbFields(
-          issues,
-          {
-            distance: /^\s*\d+\s*$/.test(e.DISTANCE) ? Number(e.DISTANCE) : Number.NaN,
-            mode: TALLY_TRANSPORT_MODE[e.MODE] ?? e.MODE,
-            transId: e.TRANSPORTERID,
-            transName: e.TRANSPORTERNAME,
-            transDocNo: e.DOCNO,
-            transDocDt,
-            vehNo: e.VEHICLENUMBER,
-            vehType: e.VEHICLETYPE ? (TALLY_VEHICLE_TYPE[e.VEHICLETYPE] ?? e.VEHICLETYPE) : null,
-          },
-          {
-            distance: 'EWAYBILL.DISTANCE',
-            mode: 'EWAYBILL.MODE',
-            transId: 'EWAYBILL.TRANSPORTERID',
-            vehType: 'EWAYBILL.VEHICLETYPE',
-          },
-        )
-      : undefined;
-    return issues.result(() => ({ kind: 'ewb', ...ref(), ...fields! }));
+    return ewbEvent(
+      issues,
+      ref,
+      e && {
+        distance: /^\s*\d+\s*$/.test(e.DISTANCE) ? Number(e.DISTANCE) : Number.NaN,
+        mode: TALLY_TRANSPORT_MODE[e.MODE] ?? e.MODE,
+        transId: e.TRANSPORTERID,
+        transName: e.TRANSPORTERNAME,
+        transDocNo: e.DOCNO,
+        transDocDt: e.DOCDATE ? dateFromCompact(issues, e.DOCDATE, 'EWAYBILL.DOCDATE') : undefined,
+        vehNo: e.VEHICLENUMBER,
+        vehType: e.VEHICLETYPE ? (TALLY_VEHICLE_TYPE[e.VEHICLETYPE] ?? e.VEHICLETYPE) : null,
+      },
+      {
+        request: 'EWAYBILL',
+        missing: 'an e-way bill request needs the transport details',
+        distance: 'EWAYBILL.DISTANCE',
+        mode: 'EWAYBILL.MODE',
+        transId: 'EWAYBILL.TRANSPORTERID',
+        vehType: 'EWAYBILL.VEHICLETYPE',
+      },
+    );
   }
 
   const supply =
@@ -247,18 +252,17 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
   )
     checkTotal(issues, lines, header, partyTotal, 'VOUCHER.LEDGERENTRIES[party].AMOUNT');
 
-  let preceding: PrecDocDtls[] | undefined;
-  if (given(v.ORIGINALINVOICENO)) {
-    const no = docNumber(issues, v.ORIGINALINVOICENO, 'VOUCHER.ORIGINALINVOICENO');
-    const dt = dateFromCompact(issues, v.ORIGINALINVOICEDATE, 'VOUCHER.ORIGINALINVOICEDATE');
-    if (no && dt) preceding = [{ InvNo: no, InvDt: dt }];
-  } else if (docType === 'CRN') {
-    issues.add(
-      'MAP_MISSING_PRECEDING_DOC',
-      'VOUCHER.ORIGINALINVOICENO',
-      'a credit note must name the original invoice',
-    );
-  }
+  const preceding = precedingInvoice(
+    issues,
+    docType,
+    given(v.ORIGINALINVOICENO)
+      ? {
+          no: docNumber(issues, v.ORIGINALINVOICENO, 'VOUCHER.ORIGINALINVOICENO'),
+          date: dateFromCompact(issues, v.ORIGINALINVOICEDATE, 'VOUCHER.ORIGINALINVOICEDATE'),
+        }
+      : undefined,
+    { path: 'VOUCHER.ORIGINALINVOICENO', message: 'a credit note must name the original invoice' },
+  );
 
   let exp: ExpDtls | undefined;
   if (exported) {
@@ -269,16 +273,15 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
         'VOUCHER.COUNTRYOFRESIDENCE',
         `no ISO code for country ${JSON.stringify(v.COUNTRYOFRESIDENCE)}`,
       );
-    exp = compact({
-      ShipBNo: given(v.SHIPPINGBILLNO),
-      ShipBDt: v.SHIPPINGBILLDATE
+    exp = exportDtls(supply!, {
+      shipBNo: v.SHIPPINGBILLNO,
+      shipBDt: v.SHIPPINGBILLDATE
         ? dateFromCompact(issues, v.SHIPPINGBILLDATE, 'VOUCHER.SHIPPINGBILLDATE')
         : undefined,
-      Port: given(v.PORTCODE),
-      RefClm: supply === 'EXPWP' ? 'Y' : 'N',
-      ForCur: given(v.FOREIGNCURRENCY),
-      CntCode: country,
-    } satisfies ExpDtls);
+      port: v.PORTCODE,
+      forCur: v.FOREIGNCURRENCY,
+      cntCode: country,
+    });
   }
 
   return issues.result(() =>
