@@ -32,7 +32,6 @@ const N = Number(process.argv[2] ?? 5000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
 const WARMUP = Number(process.argv[4] ?? 3000);
 
-
 /** The baseline adapter: node's global fetch behind the same port. */
 class FetchTransport implements HttpTransport {
   constructor(private readonly baseUrl: string) {}

@@ -70,7 +70,13 @@ async function stageCosts() {
   t = cpuMicros();
   for (const inv of invoices) validateInvoice(inv, { now });
   const validateUs = (cpuMicros() - t) / invoices.length;
-  const sellers = [...new Set(mapped.flatMap((m) => (m.ok ? [m.event.kind === 'generate' ? m.event.invoice.SellerDtls.Gstin : m.event.gstin] : [])))];
+  const sellers = [
+    ...new Set(
+      mapped.flatMap((m) =>
+        m.ok ? [m.event.kind === 'generate' ? m.event.invoice.SellerDtls.Gstin : m.event.gstin] : [],
+      ),
+    ),
+  ];
   return { decodeUs, mapUs, validateUs, sellers };
 }
 
@@ -86,9 +92,20 @@ async function endToEnd(maxInFlight: number, sellers: string[]) {
       body: JSON.stringify({ userName: `bench_${gstin.slice(2, 7)}`.toLowerCase(), gstin }),
     });
     const c = (await res.json()) as Record<string, string>;
-    credentials.push({ gstin, clientId: c.clientId!, clientSecret: c.clientSecret!, userName: c.userName!, password: c.password! });
+    credentials.push({
+      gstin,
+      clientId: c.clientId!,
+      clientSecret: c.clientSecret!,
+      userName: c.userName!,
+      password: c.password!,
+    });
   }
-  const client = createIrpClient({ baseUrl, publicKeyPem: sandbox.credentials.publicKeyPem, credentials, concurrency: { perGstin: 64 } });
+  const client = createIrpClient({
+    baseUrl,
+    publicKeyPem: sandbox.credentials.publicKeyPem,
+    credentials,
+    concurrency: { perGstin: 64 },
+  });
   const out = join(dir, `out-${maxInFlight}`);
   const config: SourceConfig = {
     id: 'bench',
@@ -100,7 +117,12 @@ async function endToEnd(maxInFlight: number, sellers: string[]) {
   };
   const source = new FileSource({ path: input, stateDir: out });
   const sink = new FileSink({ dir: out });
-  const runner = buildRunner(config, { source, sink, stages: stageDeps(config, client, decoder) }, createPipelineMetrics(undefined, false), log);
+  const runner = buildRunner(
+    config,
+    { source, sink, stages: stageDeps(config, client, decoder) },
+    createPipelineMetrics(undefined, false),
+    log,
+  );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const cpu0 = cpuMicros();
@@ -112,11 +134,20 @@ async function endToEnd(maxInFlight: number, sellers: string[]) {
   await sink.close();
   await client.close();
   await sandbox.stop();
-  return { maxInFlight, seconds, perSecond: N / seconds, cpuUs, peakRssMb: peakRss / 2 ** 20, counts: status.counts };
+  return {
+    maxInFlight,
+    seconds,
+    perSecond: N / seconds,
+    cpuUs,
+    peakRssMb: peakRss / 2 ** 20,
+    counts: status.counts,
+  };
 }
 
 const stages = await stageCosts();
-console.log(`pipeline benchmark: ${N} SAP events (${stages.sellers.length} suppliers), Node ${process.version}`);
+console.log(
+  `pipeline benchmark: ${N} SAP events (${stages.sellers.length} suppliers), Node ${process.version}`,
+);
 console.log('\nlocal stages (CPU per record):');
 console.log(`  decode   ${stages.decodeUs.toFixed(1)} µs   (Avro JSON → binary → record)`);
 console.log(`  map      ${stages.mapUs.toFixed(1)} µs   (SAP connector)`);
@@ -131,5 +162,7 @@ for (const r of rows)
   );
 const local = stages.decodeUs + stages.mapUs + stages.validateUs;
 const best = rows[rows.length - 1]!;
-console.log(`\nlocal stages are ${((local / best.cpuUs) * 100).toFixed(0)} % of the pipeline's CPU per record at maxInFlight ${best.maxInFlight}`);
+console.log(
+  `\nlocal stages are ${((local / best.cpuUs) * 100).toFixed(0)} % of the pipeline's CPU per record at maxInFlight ${best.maxInFlight}`,
+);
 rmSync(dir, { recursive: true, force: true });

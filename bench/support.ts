@@ -9,7 +9,10 @@ import type { SandboxCredentials } from '../src/sandbox/index.js';
 /** The sandbox's credentials file. */
 export type Credentials = SandboxCredentials;
 
-export async function startSandboxProcess(): Promise<{ credentials: Credentials; stop: () => Promise<void> }> {
+export async function startSandboxProcess(): Promise<{
+  credentials: Credentials;
+  stop: () => Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'irp-bench-'));
   const out = join(dir, 'credentials.json');
   const bin = fileURLToPath(new URL('../bin/irp-bridge.mjs', import.meta.url));
@@ -36,4 +39,3 @@ export async function startSandboxProcess(): Promise<{ credentials: Credentials;
     }
   }
 }
-

@@ -35,26 +35,48 @@ function pick(data: Record<string, unknown>): Record<string, unknown> {
 export function outcomeFailure(outcome: Exclude<GenerateOutcome<unknown>, { kind: 'success' }>): Failure {
   switch (outcome.kind) {
     case 'rejected':
-      return failure('rejected', 'submit', outcome.errors.length > 0 ? outcome.errors : [{ code: 'IRP_REJECTED', message: 'rejected without error details' }]);
+      return failure(
+        'rejected',
+        'submit',
+        outcome.errors.length > 0
+          ? outcome.errors
+          : [{ code: 'IRP_REJECTED', message: 'rejected without error details' }],
+      );
     case 'conflict':
       return failure('conflict', 'submit', [
         {
           code: '2150',
           message: `Duplicate IRN: ${outcome.message}`,
-          detail: [outcome.reason, ...outcome.mismatches.map((m) => `${m.field}: submitted ${JSON.stringify(m.submitted)}, registered ${JSON.stringify(m.registered)}`)].join('; '),
+          detail: [
+            outcome.reason,
+            ...outcome.mismatches.map(
+              (m) =>
+                `${m.field}: submitted ${JSON.stringify(m.submitted)}, registered ${JSON.stringify(m.registered)}`,
+            ),
+          ].join('; '),
         },
         ...outcome.errors,
       ]);
     case 'credentials':
-      return failure('credentials', 'submit', [{ code: outcome.code, message: `${outcome.message} (GSTIN ${outcome.gstin})` }]);
+      return failure('credentials', 'submit', [
+        { code: outcome.code, message: `${outcome.message} (GSTIN ${outcome.gstin})` },
+      ]);
     case 'transient-exhausted':
-      return failure('transient', 'submit', [{ code: outcome.lastError.code ?? outcome.lastError.reason.toUpperCase(), message: outcome.lastError.message }]);
+      return failure('transient', 'submit', [
+        {
+          code: outcome.lastError.code ?? outcome.lastError.reason.toUpperCase(),
+          message: outcome.lastError.message,
+        },
+      ]);
     case 'circuit-open':
       return failure('transient', 'submit', [{ code: 'CIRCUIT_OPEN', message: 'the IRP circuit is open' }]);
   }
 }
 
-function answer<T extends object>(outcome: ApiOutcome<T> | GenerateOutcome<T>, extra: Record<string, unknown> = {}): Answer {
+function answer<T extends object>(
+  outcome: ApiOutcome<T> | GenerateOutcome<T>,
+  extra: Record<string, unknown> = {},
+): Answer {
   if (outcome.kind !== 'success') return { ok: false, failure: outcomeFailure(outcome) };
   const data = { ...pick(outcome.data as Record<string, unknown>), ...extra };
   if (outcome.info.length > 0) data.InfoDtls = outcome.info;
@@ -77,7 +99,11 @@ export class ClientIrpGateway implements IrpGateway {
 
   private async irnOf(event: CancelEvent | EwbEvent): Promise<{ irn: string } | { failed: Answer }> {
     if (event.irn) return { irn: event.irn };
-    const found = await this.client.getByDocDetails(event.gstin, { docType: event.docType, docNo: event.docNo, docDate: event.docDate });
+    const found = await this.client.getByDocDetails(event.gstin, {
+      docType: event.docType,
+      docNo: event.docNo,
+      docDate: event.docDate,
+    });
     if (found.kind !== 'success') return { failed: { ok: false, failure: outcomeFailure(found) } };
     return { irn: found.data.Irn };
   }
@@ -85,7 +111,11 @@ export class ClientIrpGateway implements IrpGateway {
   private async cancel(event: CancelEvent): Promise<Answer> {
     const irn = await this.irnOf(event);
     if ('failed' in irn) return irn.failed;
-    const outcome = await this.client.cancelIrn(event.gstin, { Irn: irn.irn, CnlRsn: event.reason, CnlRem: event.remark });
+    const outcome = await this.client.cancelIrn(event.gstin, {
+      Irn: irn.irn,
+      CnlRsn: event.reason,
+      CnlRem: event.remark,
+    });
     return answer(outcome, { Irn: irn.irn, Status: 'CNL' });
   }
 

@@ -46,9 +46,7 @@ export function toSourceMessages(batch: {
 }
 
 /** Output records grouped per topic, in order, as `sendBatch` takes them. */
-export function toTopicMessages(
-  records: OutputRecord[],
-): {
+export function toTopicMessages(records: OutputRecord[]): {
   topic: string;
   messages: {
     key: string | Buffer | null;

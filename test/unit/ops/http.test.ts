@@ -14,7 +14,10 @@ describe('ops endpoint', async () => {
     health = { live: true, ready: false, reason: 'IRP unavailable: consumption paused' };
     const ready = await fetch(`${ops.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'not-ready', reason: 'IRP unavailable: consumption paused' });
+    expect(await ready.json()).toMatchObject({
+      status: 'not-ready',
+      reason: 'IRP unavailable: consumption paused',
+    });
     expect((await fetch(`${ops.url}/healthz`)).status).toBe(200);
   });
 
