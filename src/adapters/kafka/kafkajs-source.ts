@@ -41,7 +41,12 @@ export class KafkajsSource implements InvoiceSource {
       rebalanceTimeout: Math.max(60_000, opts.sessionTimeoutMs * 2),
       heartbeatInterval: Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)),
       readUncommitted: !opts.readCommitted,
-      retry: { retries: 10 },
+      retry: {
+        retries: 10,
+        // kafkajs restarts a crashed consumer by itself; one that crashes because we are disconnecting it
+        // (a stop while the group is still forming) must stay down, or it rejoins and keeps the process alive.
+        restartOnFailure: async () => !this.stopping,
+      },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>

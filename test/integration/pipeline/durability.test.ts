@@ -63,13 +63,20 @@ function coverage(outputs: OutputMessage[], inputs: number) {
   return { covered: byInput.size, inputs, repeated: [...byInput.values()].filter((l) => l.length > 1) };
 }
 
-/** One IRN per document across every result, and the sandbox registered each document once. */
+/**
+ * One IRN per document across every result, and the sandbox registered each document once. A replayed
+ * generate whose document was cancelled at the IRP in between (its cancel event ran before the crash)
+ * is answered 2150 with the registration cancelled: a conflict on the errors topic, which names the IRN.
+ */
 async function expectOneIrnPerDocument(outputs: OutputMessage[], registeredBefore: number) {
   const irns = new Map<string, Set<string>>();
+  const add = (doc: string, irn: string) => irns.set(doc, (irns.get(doc) ?? new Set()).add(irn));
   for (const o of outputs) {
-    if (o.json?.kind !== 'generate' || !o.json.Irn) continue;
-    const key = String(o.json.docKey);
-    irns.set(key, (irns.get(key) ?? new Set()).add(String(o.json.Irn)));
+    if (o.json?.kind !== 'generate') continue;
+    if (o.json.Irn) add(String(o.json.docKey), String(o.json.Irn));
+    const first = (o.json.errors as { code: string; detail?: string; message: string }[] | undefined)?.[0];
+    if (first?.code === '2150' && first.detail?.startsWith('cancelled'))
+      add(String(o.json.docKey), /IRN ([0-9a-f]{64})/.exec(first.message)?.[1] ?? 'unnamed');
   }
   for (const [doc, set] of irns) expect(set.size, doc).toBe(1);
   expect((await h.registrations()) - registeredBefore).toBe(irns.size);
@@ -202,5 +209,48 @@ describe.each(ADAPTERS)('durability (%s)', (adapter) => {
     expect(c.covered).toBe(61);
     expect(c.repeated).toEqual([]);
     expect(outputs).toHaveLength(61);
+  });
+
+  it('exactly-once through kill -9: read_committed still sees exactly one output per input', async () => {
+    const topics = await pipelineTopics(`eos-crash-${adapter}`, 2);
+    const events = sapEvents(120, seed(71));
+    // The default transactional id (<groupId>-<hostname>) is the same after the restart, which is what
+    // fences the killed instance's open transaction.
+    const { env, file } = await sourceConfig(h, topics, sellerGstins(events.records), {
+      adapter,
+      mode: 'exactly-once',
+      maxInFlight: 8,
+    });
+    await produce(
+      topics.input,
+      events.values.map((value, i) => ({ key: events.keys[i]!, value })),
+    );
+    const registeredBefore = await h.registrations();
+    // Slow the IRP a little, so the kill lands inside an open transaction: documents are registered at
+    // the IRP, their outputs written but not committed.
+    await h.admin('POST', 'faults/rules', {
+      name: `slow-${adapter}`,
+      scope: { apis: ['generate-irn'] },
+      latency: { fixedMs: 40 },
+    });
+    const printed: string[] = [];
+    const first = startCli(file, env, printed);
+    await waitFor(async () => (await h.registrations()) - registeredBefore >= 30);
+    first.kill('SIGKILL');
+    expect(await exited(first)).toBeNull();
+    const second = startCli(file, env, printed);
+    let outputs: OutputMessage[] = [];
+    await waitFor(async () => {
+      outputs = await readOutputs(topics, 120, 5_000, 1000);
+      return coverage(outputs, 120).covered === 120;
+    });
+    await h.admin('DELETE', 'faults');
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+    const c = coverage(outputs, 120);
+    expect(c.covered).toBe(120);
+    expect(c.repeated).toEqual([]);
+    expect(outputs).toHaveLength(120);
+    await expectOneIrnPerDocument(outputs, registeredBefore);
   });
 });
