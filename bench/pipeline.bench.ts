@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { generateRecords } from '../connectors/generators.js';
 import { connectors } from '../connectors/registry.js';
+import { supplierGstin } from '../connectors/types.js';
 import { toAvroJson } from '../connectors/shared/avro-codec.js';
 import { JsonEventDecoder } from '../src/adapters/avro/json-decoder.js';
 import { FileSink } from '../src/adapters/file/file-sink.js';
@@ -31,7 +32,7 @@ import type { SourceConfig } from '../src/config/source-config.js';
 import { createIrpClient } from '../src/irp/client/index.js';
 import { validateInvoice } from '../src/irp/validate/index.js';
 import { createPipelineMetrics } from '../src/ops/metrics.js';
-import { ADMIN_SECRET_HEADER } from '../src/sandbox/index.js';
+import { sandboxAdmin } from '../src/sandbox/index.js';
 import { startSandboxProcess } from './support.js';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -70,36 +71,18 @@ async function stageCosts() {
   t = cpuMicros();
   for (const inv of invoices) validateInvoice(inv, { now });
   const validateUs = (cpuMicros() - t) / invoices.length;
-  const sellers = [
-    ...new Set(
-      mapped.flatMap((m) =>
-        m.ok ? [m.event.kind === 'generate' ? m.event.invoice.SellerDtls.Gstin : m.event.gstin] : [],
-      ),
-    ),
-  ];
+  const sellers = [...new Set(mapped.flatMap((m) => (m.ok ? [supplierGstin(m.event)] : [])))];
   return { decodeUs, mapUs, validateUs, sellers };
 }
 
 // --- end to end -----------------------------------------------------------------------------------
 async function endToEnd(maxInFlight: number, sellers: string[]) {
   const sandbox = await startSandboxProcess();
-  const { baseUrl, adminSecret = '' } = sandbox.credentials;
+  const { baseUrl } = sandbox.credentials;
+  const admin = sandboxAdmin(sandbox.credentials);
   const credentials = [];
-  for (const gstin of sellers) {
-    const res = await fetch(`${baseUrl}/sandbox/admin/accounts`, {
-      method: 'POST',
-      headers: { [ADMIN_SECRET_HEADER]: adminSecret, 'content-type': 'application/json' },
-      body: JSON.stringify({ userName: `bench_${gstin.slice(2, 7)}`.toLowerCase(), gstin }),
-    });
-    const c = (await res.json()) as Record<string, string>;
-    credentials.push({
-      gstin,
-      clientId: c.clientId!,
-      clientSecret: c.clientSecret!,
-      userName: c.userName!,
-      password: c.password!,
-    });
-  }
+  for (const gstin of sellers)
+    credentials.push(await admin.createAccount(`bench_${gstin.slice(2, 7)}`.toLowerCase(), gstin));
   const client = createIrpClient({
     baseUrl,
     publicKeyPem: sandbox.credentials.publicKeyPem,

@@ -65,6 +65,11 @@ export interface EwbEvent extends DocumentRef, EwbFields {
 
 export type MappedEvent = GenerateEvent | CancelEvent | EwbEvent;
 
+/** The supplier GSTIN of an event: the GSTIN whose IRP session (API login) submits it. */
+export function supplierGstin(event: MappedEvent): string {
+  return event.kind === 'generate' ? event.invoice.SellerDtls.Gstin : event.gstin;
+}
+
 /**
  * Why a record could not be mapped. These are the connector's own codes (the IRP's codes come from the
  * validator); the pipeline publishes them as rejections on the errors topic, never as dead letters,

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { connectorIds, connectors } from '../../connectors/registry.js';
-import type { Connector } from '../../connectors/types.js';
+import { supplierGstin, type Connector } from '../../connectors/types.js';
 import { JsonEventDecoder } from '../adapters/avro/json-decoder.js';
 import { FileSink } from '../adapters/file/file-sink.js';
 import { FileSource } from '../adapters/file/file-source.js';
@@ -20,7 +20,7 @@ import type { SourceConfig } from '../config/source-config.js';
 import { createIrpClient } from '../irp/client/index.js';
 import { createPipelineMetrics } from '../ops/metrics.js';
 import type { RunnerStatus } from '../pipeline/runner.js';
-import { ADMIN_SECRET_HEADER, createSandbox, type RunningSandbox } from '../sandbox/index.js';
+import { createSandbox, sandboxAdmin } from '../sandbox/index.js';
 import { buildRunner, stageDeps } from './wiring.js';
 
 export interface DemoOptions {
@@ -52,21 +52,6 @@ export interface DemoSummary {
   seconds: number;
 }
 
-async function admin(
-  sandbox: RunningSandbox,
-  method: string,
-  path: string,
-  body: unknown,
-): Promise<Record<string, string>> {
-  const res = await fetch(`${sandbox.baseUrl}/sandbox/admin/${path}`, {
-    method,
-    headers: { [ADMIN_SECRET_HEADER]: sandbox.credentials.adminSecret!, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`sandbox admin ${path}: HTTP ${res.status}`);
-  return (await res.json()) as Record<string, string>;
-}
-
 /** Suppliers (who need API logins) and SEZ recipients (who the registry must know as SEZ) of a sample file. */
 function parties(connector: Connector, decoder: JsonEventDecoder, lines: string[]) {
   return Promise.all(lines.map((l) => decoder.decode(Buffer.from(l)))).then((decoded) => {
@@ -76,12 +61,9 @@ function parties(connector: Connector, decoder: JsonEventDecoder, lines: string[
       if (!d.ok) continue;
       const m = connector.map(d.record);
       if (!m.ok) continue;
-      if (m.event.kind !== 'generate') {
-        sellers.add(m.event.gstin);
-        continue;
-      }
+      sellers.add(supplierGstin(m.event));
+      if (m.event.kind !== 'generate') continue;
       const inv = m.event.invoice;
-      sellers.add(inv.SellerDtls.Gstin);
       if (inv.TranDtls.SupTyp.startsWith('SEZ') && inv.BuyerDtls.Gstin !== 'URP')
         sez.add(inv.BuyerDtls.Gstin);
     }
@@ -117,22 +99,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
         .filter((l) => l.trim() !== '');
       const decoder = new JsonEventDecoder({ readerSchema: connector.avroSchema });
       const { sellers, sez } = await parties(connector, decoder, lines);
+      const admin = sandboxAdmin(sandbox.credentials);
       const credentials = [];
-      for (const gstin of sellers) {
-        const login = await admin(sandbox, 'POST', 'accounts', {
-          userName: `demo_${id}_${gstin.slice(2, 7)}`.toLowerCase(),
-          gstin,
-        });
-        credentials.push({
-          gstin,
-          clientId: login.clientId!,
-          clientSecret: login.clientSecret!,
-          userName: login.userName!,
-          password: login.password!,
-        });
-      }
+      for (const gstin of sellers)
+        credentials.push(await admin.createAccount(`demo_${id}_${gstin.slice(2, 7)}`.toLowerCase(), gstin));
       for (const gstin of sez)
-        await admin(sandbox, 'PUT', `taxpayers/${gstin}`, {
+        await admin.call('PUT', `taxpayers/${gstin}`, {
           txpType: 'SEZ',
           status: 'ACT',
           stateCode: gstin.slice(0, 2),

@@ -356,8 +356,7 @@ export class PipelineRunner {
     done: { record: OutputRecord; offset: string }[],
   ): Promise<void> {
     if (done.length === 0) return;
-    let next: string | undefined;
-    for (const d of done) next = offsets.complete(d.offset) ?? next;
+    for (const d of done) offsets.complete(d.offset);
     const commit = offsets.committable();
     if (!commit) return;
     const committed = BigInt(commit);
@@ -370,6 +369,5 @@ export class PipelineRunner {
     );
     this.metrics.commits.inc({ source: this.config.sourceId });
     batch.resolveOffset((committed - 1n).toString());
-    void next;
   }
 }

@@ -5,5 +5,6 @@ export type { FaultProfile, FaultRule } from './faults/fault-profile.js';
 export { decodeFaultProfile } from './faults/fault-profile.js';
 export { API_NAMES, type ApiName } from './api-names.js';
 export { ADMIN_SECRET_HEADER } from './http/admin-api.js';
+export { sandboxAdmin, type SandboxAdmin, type AccountCredentials } from './admin-client.js';
 export { PUBLIC_KEY_PATH, SIGNING_CERT_PATH, HEALTH_PATH } from './http/server.js';
 export { DEMO_GSTIN, DEMO_BUYER_GSTIN, DEMO_LARGE_TAXPAYER_GSTIN } from './seed/taxpayers.js';

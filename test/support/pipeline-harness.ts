@@ -10,19 +10,24 @@ import { stringify } from 'yaml';
 import { generateRecords } from '../../connectors/generators.js';
 import { encode } from '../../connectors/shared/avro-codec.js';
 import { connectors } from '../../connectors/registry.js';
+import { supplierGstin } from '../../connectors/types.js';
 import type { SourceConfig } from '../../src/config/source-config.js';
-import { ADMIN_SECRET_HEADER, createSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import {
+  createSandbox,
+  sandboxAdmin,
+  type AccountCredentials,
+  type RunningSandbox,
+  type SandboxAdmin,
+} from '../../src/sandbox/index.js';
 import { createTopic, kafkaBrokers, kafkaClient, uniqueGroupId, uniqueTopic } from './kafka.js';
 
 export const SAP_SCHEMA = connectors.sap.avroSchema;
 
 export interface SandboxHarness {
   sandbox: RunningSandbox;
-  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  admin: SandboxAdmin['call'];
   /** Creates an API login for `gstin` and returns its credentials (secrets go through env vars). */
-  account(
-    gstin: string,
-  ): Promise<{ clientId: string; clientSecret: string; userName: string; password: string }>;
+  account(gstin: string): Promise<AccountCredentials>;
   /** Generate-IRN successes: one per registered document. */
   registrations(): Promise<number>;
   close(): Promise<void>;
@@ -30,34 +35,13 @@ export interface SandboxHarness {
 
 export async function startSandbox(dbFile?: string): Promise<SandboxHarness> {
   const sandbox = await createSandbox({ port: 0, db: dbFile ?? ':memory:' });
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${sandbox.baseUrl}/sandbox/admin/${path}`, {
-      method,
-      headers: {
-        [ADMIN_SECRET_HEADER]: sandbox.credentials.adminSecret!,
-        'content-type': 'application/json',
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const client = sandboxAdmin(sandbox.credentials);
+  const admin = client.call;
   let n = 0;
   return {
     sandbox,
     admin,
-    account: async (gstin) => {
-      const created = await admin<Record<string, string>>('POST', 'accounts', {
-        userName: `erp_user_${++n}_${gstin.slice(2, 7)}`,
-        gstin,
-      });
-      return {
-        clientId: created.clientId!,
-        clientSecret: created.clientSecret!,
-        userName: created.userName!,
-        password: created.password!,
-      };
-    },
+    account: (gstin) => client.createAccount(`erp_user_${++n}_${gstin.slice(2, 7)}`, gstin),
     registrations: async () => {
       const stats = await admin<Record<string, unknown>>('GET', 'stats');
       const apis = (stats.apis ?? stats) as Record<string, { succeeded?: number }>;
@@ -81,10 +65,7 @@ export function sellerGstins(records: unknown[]): string[] {
   const found = new Set<string>();
   for (const r of records) {
     const mapped = connectors.sap.map(r);
-    if (mapped.ok)
-      found.add(
-        mapped.event.kind === 'generate' ? mapped.event.invoice.SellerDtls.Gstin : mapped.event.gstin,
-      );
+    if (mapped.ok) found.add(supplierGstin(mapped.event));
   }
   return [...found];
 }

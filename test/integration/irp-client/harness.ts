@@ -3,13 +3,12 @@
  * database, its admin API (clock, faults, token invalidation, stats), a client config for its demo
  * account, and valid invoices for the demo seller.
  */
-import { request } from 'undici';
 import { formatIrpDate } from '../../../src/irp/dates.js';
 import type { IrpClientConfigInput } from '../../../src/irp/client/index.js';
 import {
-  ADMIN_SECRET_HEADER,
   DEMO_BUYER_GSTIN,
   createSandbox,
+  sandboxAdmin,
   type FaultRule,
   type RunningSandbox,
   type SandboxOptions,
@@ -34,32 +33,15 @@ export interface Admin {
   resetStats(): Promise<unknown>;
 }
 
-async function adminCall(
-  sandbox: RunningSandbox,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
-  const res = await request(`${sandbox.baseUrl}/sandbox/admin/${path}`, {
-    method,
-    headers: { [ADMIN_SECRET_HEADER]: sandbox.credentials.adminSecret, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.body.json()) as unknown;
-  if (res.statusCode >= 300)
-    throw new Error(`admin ${method} ${path}: ${res.statusCode} ${JSON.stringify(json)}`);
-  return json;
-}
-
 export function adminOf(sandbox: RunningSandbox): Admin {
+  const { call } = sandboxAdmin(sandbox.credentials);
   return {
-    clock: (body) => adminCall(sandbox, 'POST', 'clock', body),
-    addFault: (rule) => adminCall(sandbox, 'POST', 'faults/rules', rule),
-    clearFaults: () => adminCall(sandbox, 'DELETE', 'faults'),
-    invalidateTokens: (filter = {}) =>
-      adminCall(sandbox, 'POST', 'tokens/invalidate', filter) as Promise<{ revoked: number }>,
-    stats: () => adminCall(sandbox, 'GET', 'stats') as ReturnType<Admin['stats']>,
-    resetStats: () => adminCall(sandbox, 'DELETE', 'stats'),
+    clock: (body) => call('POST', 'clock', body),
+    addFault: (rule) => call('POST', 'faults/rules', rule),
+    clearFaults: () => call('DELETE', 'faults'),
+    invalidateTokens: (filter = {}) => call<{ revoked: number }>('POST', 'tokens/invalidate', filter),
+    stats: () => call<Awaited<ReturnType<Admin['stats']>>>('GET', 'stats'),
+    resetStats: () => call('DELETE', 'stats'),
   };
 }
 
