@@ -9,7 +9,7 @@
  * the latest document date; documents fall in the 20 days before it.
  */
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import avro from 'avsc';
 import { generateRecords } from './generators.js';
@@ -40,6 +40,9 @@ if (!Number.isInteger(count) || count < 0) fail('--count must be a non-negative 
 if (!Number.isInteger(seed)) fail('--seed must be an integer');
 if (values.format !== 'ndjson' && values.format !== 'avro') fail('--format is ndjson or avro');
 if (values.format === 'avro' && !values.out) fail('--format avro needs --out (a binary file)');
+
+// Never overwrite a file: a generator run is cheap to repeat into a new name.
+if (values.out && existsSync(values.out)) fail(`${values.out} exists; give a new file name`);
 
 const schema = connectors[id].avroSchema;
 const type = avroType(schema);

@@ -8,7 +8,7 @@
  * IRP of its own: the connectors' samples are rendered from the same scenarios, so they share supplier
  * GSTINs and document numbers, and one shared IRP would (rightly) call the second ERP's copy a 2150.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { connectorIds, connectors } from '../../connectors/registry.js';
@@ -21,6 +21,7 @@ import { createIrpClient } from '../irp/client/index.js';
 import { createPipelineMetrics } from '../ops/metrics.js';
 import type { RunnerStatus } from '../pipeline/runner.js';
 import { createSandbox, sandboxAdmin } from '../sandbox/index.js';
+import { claimOutputDir } from './owned-output.js';
 import { buildRunner, stageDeps } from './wiring.js';
 
 export interface DemoOptions {
@@ -78,8 +79,20 @@ function topicsFor(id: string) {
 export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   const ids = opts.connectors ?? [...connectorIds];
-  rmSync(opts.outDir, { recursive: true, force: true });
-  mkdirSync(opts.outDir, { recursive: true });
+  // Never a user's files: a directory this command did not make is refused (owned-output.ts).
+  const claim = claimOutputDir(
+    opts.outDir,
+    'demo',
+    ids.flatMap((id) => Object.values(topicsFor(id)).map((t) => `${t}.ndjson`)),
+  );
+  try {
+    return await runAll(opts, ids, started);
+  } finally {
+    claim.finish();
+  }
+}
+
+async function runAll(opts: DemoOptions, ids: string[], started: number): Promise<DemoSummary> {
   const summaries: ConnectorSummary[] = [];
   let sandboxUrl = '';
   for (const id of ids) {

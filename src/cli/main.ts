@@ -6,9 +6,11 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { CliError } from './io.js';
+import { packageVersion } from './paths.js';
 
 const program = new Command('irp-bridge')
   .description('Stream ERP invoices through India\u2019s GST e-invoice IRP, and simulate the IRP')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError()
   .exitOverride();
 

@@ -3,13 +3,13 @@
  * invoice-source and an output-sink.
  */
 import pino from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaAdapters, type KafkaAdapterName } from '../../src/adapters/kafka/index.js';
 import type { InvoiceSource, OutputSink, SourceBatch, SourceMessage } from '../../src/pipeline/ports.js';
 import { createTopic, kafkaBrokers, kafkaClient, uniqueGroupId, uniqueTopic } from '../support/kafka.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
-const ADAPTERS: KafkaAdapterName[] = ['kafkajs', 'confluent'];
+const ADAPTERS: KafkaAdapterName[] = inject('kafkaAdapters');
 
 async function produce(topic: string, count: number, partitions = 3) {
   const producer = kafkaClient().producer();

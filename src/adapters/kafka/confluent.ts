@@ -8,8 +8,6 @@
  * a no-op), batches hold at most `js.consumer.max.batch.size` messages, and transactional offsets are
  * sent with the consumer itself (KIP-447 fencing by group metadata) rather than a group id.
  */
-import type * as ConfluentModule from '@confluentinc/kafka-javascript';
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import type { KafkaConnection } from '../../config/source-config.js';
 import type {
@@ -20,6 +18,13 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
+import type {
+  ConfluentConsumer,
+  ConfluentKafka,
+  ConfluentLogger,
+  ConfluentModule,
+  ConfluentProducer,
+} from './confluent-api.js';
 import {
   groupByTopic,
   groupLag,
@@ -30,11 +35,20 @@ import {
   type PartitionLag,
 } from './shared.js';
 
-type Module = typeof ConfluentModule;
+// A variable, not a literal, so the type-check never looks for the optional package (see confluent-api.ts).
+const CONFLUENT_PACKAGE: string = '@confluentinc/kafka-javascript';
 
-export async function loadConfluent(): Promise<Module> {
+/** Whether the optional librdkafka binding is installed and loads on this machine. */
+export async function confluentAvailable(): Promise<boolean> {
+  return loadConfluent().then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function loadConfluent(): Promise<ConfluentModule> {
   try {
-    return await import('@confluentinc/kafka-javascript');
+    return (await import(CONFLUENT_PACKAGE)) as ConfluentModule;
   } catch (err) {
     throw new Error(
       'the confluent Kafka adapter needs @confluentinc/kafka-javascript, which is not installed: ' +
@@ -45,9 +59,9 @@ export async function loadConfluent(): Promise<Module> {
   }
 }
 
-function pinoLogger(log: Logger, namespace = 'librdkafka'): KafkaJS.Logger {
+function pinoLogger(log: Logger, namespace = 'librdkafka'): ConfluentLogger {
   const child = log.child({ kafka: namespace });
-  const self: KafkaJS.Logger = {
+  const self: ConfluentLogger = {
     info: (m, e) => child.debug(e ?? {}, m), // librdkafka is chatty at info
     warn: (m, e) => child.warn(e ?? {}, m),
     error: (m, e) => child.error(e ?? {}, m),
@@ -98,7 +112,7 @@ export async function createConfluentAdapters(
               mechanism: conn.sasl.mechanism,
               username: conn.sasl.username,
               password: conn.sasl.password,
-            } as KafkaJS.SASLOptions,
+            },
           }
         : {}),
       logger: pinoLogger(log),
@@ -112,12 +126,12 @@ export async function createConfluentAdapters(
 
 export class ConfluentSource implements InvoiceSource {
   readonly name = 'confluent';
-  readonly consumer: KafkaJS.Consumer;
+  readonly consumer: ConfluentConsumer;
   private stopping = false;
   private stopped: (() => void) | undefined;
 
   constructor(
-    kafka: KafkaJS.Kafka,
+    kafka: ConfluentKafka,
     private readonly opts: ConfluentOptions,
     private readonly log: Logger,
   ) {
@@ -194,12 +208,12 @@ export class ConfluentSource implements InvoiceSource {
 export class ConfluentSink implements OutputSink {
   readonly name = 'confluent';
   readonly transactional: boolean;
-  private readonly producer: KafkaJS.Producer;
+  private readonly producer: ConfluentProducer;
   private connected: Promise<void> | undefined;
   private readonly transactions = new TransactionQueue();
 
   constructor(
-    kafka: KafkaJS.Kafka,
+    kafka: ConfluentKafka,
     private readonly source: ConfluentSource,
     transactionalId?: string,
   ) {

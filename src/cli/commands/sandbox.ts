@@ -76,6 +76,18 @@ export function register(program: Command): void {
       if (opts.faultSeed !== undefined)
         faults = { ...(faults ?? {}), seed: integer('--fault-seed', opts.faultSeed, 0) };
 
+      if (opts.credentialsOut) {
+        const { assertReplaceable } = await import('../owned-output.js');
+        // A credentials file from an earlier sandbox run may be replaced; anything else is the user's.
+        assertReplaceable(opts.credentialsOut, 'a sandbox credentials file', (text) => {
+          try {
+            const c = JSON.parse(text) as Record<string, unknown>;
+            return typeof c.clientId === 'string' && typeof c.publicKeyPem === 'string';
+          } catch {
+            return false;
+          }
+        });
+      }
       const logger = pino({ level: opts.logLevel, base: { svc: 'irp-sandbox' } });
       const sandbox = await createSandbox({
         host: opts.host,

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KafkaAdapterName } from '../../../src/adapters/kafka/index.js';
 import { wireKafkaSource } from '../../../src/cli/wiring.js';
 import type { SourceConfig } from '../../../src/config/source-config.js';
@@ -87,7 +87,7 @@ const exited = (child: ChildProcess) =>
     child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
   );
 
-const ADAPTERS: KafkaAdapterName[] = ['kafkajs', 'confluent'];
+const ADAPTERS: KafkaAdapterName[] = inject('kafkaAdapters');
 
 describe.each(ADAPTERS)('durability (%s)', (adapter) => {
   // Each adapter gets documents of its own: the sandbox is shared, and a document registers once.

@@ -4,7 +4,7 @@
  * with its headers, and an IRP outage that pauses and resumes without a spurious rejection.
  */
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KafkaAdapterName } from '../../../src/adapters/kafka/index.js';
 import { createPipelineMetrics } from '../../../src/ops/metrics.js';
 import { wireKafkaSource } from '../../../src/cli/wiring.js';
@@ -51,7 +51,7 @@ async function runUntil(
   return { status, metrics };
 }
 
-const ADAPTERS: KafkaAdapterName[] = ['kafkajs', 'confluent'];
+const ADAPTERS: KafkaAdapterName[] = inject('kafkaAdapters');
 
 describe.each(ADAPTERS)('pipeline on the real broker (%s)', (adapter) => {
   it('registers every invoice, rejects bad ones with IRP codes, dead-letters garbage with headers', async () => {
