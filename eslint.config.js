@@ -13,6 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // Production code never runs test support: generators, fixture writers and golden runners live in
+    // connectors/testkit, which the build leaves out (tsconfig.build.json).
+    files: ['src/**/*.ts', 'connectors/**/*.ts'],
+    ignores: ['connectors/testkit/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/testkit/**'], message: 'testkit is test support, not production code' }] },
+      ],
+    },
+  },
+  {
     // src/irp is the shared, pure domain: it must not reach into the impure layers.
     files: ['src/irp/**/*.ts'],
     ignores: ['src/irp/client/**'],
@@ -23,6 +35,7 @@ export default tseslint.config(
           patterns: [
             { group: ['**/pipeline/**', '**/adapters/**', '**/sandbox/**'], message: 'src/irp is pure' },
             { group: ['kafkajs', 'undici', 'avsc', 'better-sqlite3'], message: 'src/irp is pure' },
+            { group: ['**/testkit/**'], message: 'testkit is test support, not production code' },
           ],
         },
       ],

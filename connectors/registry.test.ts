@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { connectorIds, connectors, getConnector } from './registry.js';
-import { fromAvroJson } from './shared/avro-codec.js';
+import { fromAvroJson, toAvroJson } from './testkit/avro-codec.js';
+import { generateRecords, SAMPLES } from './testkit/generators.js';
 
 describe('connector registry', () => {
   it('lists each connector under its own id, with a loadable Avro schema', () => {
@@ -19,10 +20,12 @@ describe('connector registry', () => {
     const dir = new URL(`./${id}/samples/`, import.meta.url);
     const c = connectors[id];
 
-    it('events.ndjson holds Avro-JSON records that map', () => {
+    it('events.ndjson holds Avro-JSON records that map, as write-samples.ts writes them', () => {
       const lines = readFileSync(new URL('events.ndjson', dir), 'utf8').trim().split('\n');
-      expect(lines.length).toBeGreaterThanOrEqual(20);
+      expect(lines.length).toBe(SAMPLES.count);
       for (const line of lines) expect(c.map(fromAvroJson(c.avroSchema, line)).ok).toBe(true);
+      const fresh = generateRecords(id, SAMPLES.count, SAMPLES).map((r) => toAvroJson(c.avroSchema, r));
+      expect(lines, 'run npx tsx connectors/testkit/write-samples.ts').toEqual(fresh);
     });
 
     it('events.avro is an object container file with the same records', async () => {

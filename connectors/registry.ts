@@ -17,7 +17,7 @@ export const connectors = {
   tally: tallyConnector,
   erpnext: erpnextConnector,
   canonical: canonicalConnector,
-} as const satisfies Readonly<Record<string, Connector>>;
+} as const satisfies Readonly<Record<string, Connector & { schemaFile: string }>>;
 
 export type ConnectorId = keyof typeof connectors;
 

@@ -5,6 +5,7 @@
  * `date` ints as day numbers) and hands the decoded record to `map`.
  */
 import type { Invoice } from '../src/irp/schema/invoice.js';
+import { loadAvsc } from './shared/avsc.js';
 
 /** The IRP document types (DocDtls.Typ). */
 export type DocType = 'INV' | 'CRN' | 'DBN';
@@ -111,7 +112,10 @@ export type AvroSchema = Readonly<Record<string, unknown>>;
  */
 export interface Connector {
   readonly id: string;
+  /** The ERP and the document it publishes, as the docs' connector tables show it. */
   readonly title: string;
+  /** The `.avsc` file, relative to the repository root (`avro/sap/billing-document.avsc`). */
+  readonly schemaFile?: string;
   readonly avroSchema: AvroSchema;
   readonly eventKinds: readonly EventKind[];
   map(record: unknown): MapResult;
@@ -121,9 +125,13 @@ export interface Connector {
 export function defineConnector<R>(c: {
   id: string;
   title: string;
-  avroSchema: AvroSchema;
+  schemaFile: string;
   eventKinds: readonly EventKind[];
   map: (record: R) => MapResult;
-}): Connector {
-  return { ...c, map: (record: unknown) => c.map(record as R) };
+}): Connector & { schemaFile: string } {
+  return {
+    ...c,
+    avroSchema: loadAvsc(c.schemaFile, import.meta.url),
+    map: (record: unknown) => c.map(record as R),
+  };
 }

@@ -1,3 +1,3 @@
-import { goldenSuite } from '../shared/golden-suite.js';
+import { goldenSuite } from '../testkit/golden-suite.js';
 
 goldenSuite('canonical');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isUqc } from '../../src/irp/masters/index.js';
-import { goldenSuite } from '../shared/golden-suite.js';
+import { goldenSuite } from '../testkit/golden-suite.js';
 import { ERPNEXT_UOM_TO_UQC } from './tables.js';
 
 goldenSuite('erpnext');

@@ -1,13 +1,12 @@
 /** ERPNext Sales Invoices (with india-compliance GST fields). */
-import { loadAvsc } from '../shared/avsc.js';
 import { defineConnector } from '../types.js';
 import { mapSalesInvoice } from './map.js';
 import type { SalesInvoiceEvent } from './record.js';
 
 export const erpnextConnector = defineConnector<SalesInvoiceEvent>({
   id: 'erpnext',
-  title: 'ERPNext Sales Invoice',
-  avroSchema: loadAvsc('avro/erpnext/sales-invoice.avsc', import.meta.url),
+  title: 'ERPNext Sales Invoice (items, taxes table, india-compliance fields)',
+  schemaFile: 'avro/erpnext/sales-invoice.avsc',
   eventKinds: ['generate', 'cancel', 'ewb'],
   map: mapSalesInvoice,
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isUqc } from '../../src/irp/masters/index.js';
 import { allocate } from '../shared/allocate.js';
 import { parseDec } from '../shared/decimal.js';
-import { goldenSuite } from '../shared/golden-suite.js';
+import { goldenSuite } from '../testkit/golden-suite.js';
 import { TALLY_UNIT_TO_UQC } from './tables.js';
 
 goldenSuite('tally');

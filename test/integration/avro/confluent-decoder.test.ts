@@ -161,7 +161,7 @@ describe('Avro over Kafka with a real schema registry', () => {
   });
 
   it('takes SAP billing documents from Kafka through the registry into the SAP connector', async () => {
-    const dir = join(import.meta.dirname, '../../../connectors/sap/fixtures');
+    const dir = join(import.meta.dirname, '../../../connectors/sap/fixtures/generated');
     const subject = `${uniqueTopic('sap-billing')}-value`;
     const id = await client.register(subject, sapConnector.avroSchema);
     const sapType = avro.Type.forSchema(sapConnector.avroSchema as avro.Schema);

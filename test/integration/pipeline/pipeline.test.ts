@@ -9,7 +9,7 @@ import type { KafkaAdapterName } from '../../../src/adapters/kafka/index.js';
 import { createPipelineMetrics } from '../../../src/ops/metrics.js';
 import { wireKafkaSource } from '../../../src/cli/wiring.js';
 import type { SourceConfig } from '../../../src/config/source-config.js';
-import { decode, encode } from '../../../connectors/shared/avro-codec.js';
+import { decode, encode } from '../../../connectors/testkit/avro-codec.js';
 import {
   SAP_SCHEMA,
   inputOffsetOf,

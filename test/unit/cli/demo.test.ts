@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connectorIds } from '../../../connectors/registry.js';
 import { runCli } from '../../support/cli.js';
 
 describe('irp-bridge demo (the embedded default)', () => {
@@ -13,14 +14,7 @@ describe('irp-bridge demo (the embedded default)', () => {
       connectors: { connector: string; irns: number; status: { counts: Record<string, number> } }[];
       files: string[];
     };
-    expect(summary.connectors.map((c) => c.connector)).toEqual([
-      'sap',
-      'oracle',
-      'd365',
-      'tally',
-      'erpnext',
-      'canonical',
-    ]);
+    expect(summary.connectors.map((c) => c.connector)).toEqual(connectorIds);
     for (const c of summary.connectors) {
       const { in: taken, result, error, 'dead-letter': dead } = c.status.counts;
       expect(taken).toBe(25);

@@ -295,7 +295,7 @@ describe('AvroEventDecoder, confluent wire format', () => {
 });
 
 describe('AvroEventDecoder on the SAP connector fixtures', () => {
-  const dir = join(import.meta.dirname, '../../../../connectors/sap/fixtures');
+  const dir = join(import.meta.dirname, '../../../../connectors/sap/fixtures/generated');
   const cases = readdirSync(dir)
     .filter((f) => f.endsWith('.avro-bin'))
     .map((f) => f.slice(0, -'.avro-bin'.length));

@@ -74,7 +74,7 @@ describe('JsonEventDecoder', () => {
   });
 
   it('names nested fields with their ERP path', async () => {
-    const dir = join(import.meta.dirname, '../../../../connectors/sap/fixtures');
+    const dir = join(import.meta.dirname, '../../../../connectors/sap/fixtures/generated');
     const record = JSON.parse(readFileSync(join(dir, 'cancel.input.json'), 'utf8')) as {
       VBRP: Record<string, unknown>[];
     };
@@ -88,7 +88,7 @@ describe('JsonEventDecoder', () => {
   });
 
   it('reads every SAP golden input exactly as the binary fixture decodes', async () => {
-    const dir = join(import.meta.dirname, '../../../../connectors/sap/fixtures');
+    const dir = join(import.meta.dirname, '../../../../connectors/sap/fixtures/generated');
     const type = avro.Type.forSchema(sapConnector.avroSchema as avro.Schema);
     const decoder = new JsonEventDecoder({ readerSchema: sapConnector.avroSchema });
     const names = readdirSync(dir).filter((f) => f.endsWith('.input.json'));

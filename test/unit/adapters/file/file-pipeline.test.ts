@@ -79,7 +79,7 @@ function outputs(out: string) {
 
 describe('file source and sink under the pipeline runner', () => {
   it('turns every line into exactly one output, ends with the file, and resumes without repeating', async () => {
-    const fixtures = join(import.meta.dirname, '../../../../connectors/sap/fixtures');
+    const fixtures = join(import.meta.dirname, '../../../../connectors/sap/fixtures/generated');
     const lines = readdirSync(fixtures)
       .filter((f) => f.endsWith('.input.json'))
       .slice(0, 9)

@@ -3,14 +3,14 @@
  * rate texts, and one duty ledger per tax type whose amount Tally rounds once for the whole voucher
  * (so it may differ by a few paise from the sum of per-item roundings — the mapping's job to spread).
  */
-import { stateName } from '../../src/irp/masters/index.js';
-import { decToString, paise, type Dec, type Paise } from '../shared/decimal.js';
-import { roundOffToRupee } from '../shared/invoice.js';
-import { compactDate, lookup, money, reverse } from '../shared/render-util.js';
-import { compute, dec, withoutPayment, type Party, type Scenario } from '../shared/scenario.js';
-import { COUNTRY_NAMES } from '../shared/states.js';
-import type { LedgerEntry, TallyVoucherEvent } from './record.js';
-import { TALLY_CANCEL_REASON, TALLY_TRANSPORT_MODE, TALLY_UNIT_TO_UQC } from './tables.js';
+import { stateName } from '../../../src/irp/masters/index.js';
+import { decToString, paise, type Dec, type Paise } from '../../shared/decimal.js';
+import { roundOffToRupee } from '../../shared/invoice.js';
+import { compactDate, lookup, money, reverse } from '../render-util.js';
+import { compute, dec, withoutPayment, type Party, type Scenario } from '../scenario.js';
+import { COUNTRY_NAMES } from '../../shared/states.js';
+import type { LedgerEntry, TallyVoucherEvent } from '../../tally/record.js';
+import { TALLY_CANCEL_REASON, TALLY_TRANSPORT_MODE, TALLY_UNIT_TO_UQC } from '../../tally/tables.js';
 
 const UNIT: Record<string, string> = {
   ...reverse(TALLY_UNIT_TO_UQC),

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generators } from '../generators.js';
+import { generators } from './generators.js';
 import { connectors, type ConnectorId } from '../registry.js';
 import type { MapResult } from '../types.js';
 import { decode, encode, toAvroJson } from './avro-codec.js';
@@ -14,7 +14,7 @@ import { FIXTURE_CASES } from './fixture-cases.js';
 
 const CONNECTORS_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-export const fixtureDir = (id: ConnectorId): string => join(CONNECTORS_DIR, id, 'fixtures');
+export const fixtureDir = (id: ConnectorId): string => join(CONNECTORS_DIR, id, 'fixtures', 'generated');
 
 export interface Fixture {
   name: string;

@@ -1,6 +1,6 @@
 /** Oracle records beyond the shared cases: mostly ones that must be rejected, each with a defect real data shows. */
-import { FIXTURE_CASES } from '../shared/fixture-cases.js';
-import type { ReceivablesTransactionEvent } from './record.js';
+import { FIXTURE_CASES } from '../fixture-cases.js';
+import type { ReceivablesTransactionEvent } from '../../oracle/record.js';
 import { renderOracle } from './render.js';
 
 const from = (id: string): ReceivablesTransactionEvent =>

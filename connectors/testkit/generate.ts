@@ -1,8 +1,8 @@
 /**
  * Generates realistic, reproducible events for one connector:
  *
- *   npx tsx connectors/generate.ts --erp sap --count 1000 --seed 42 --out sap.ndjson
- *   npx tsx connectors/generate.ts --erp tally --count 500 --format avro --out tally.avro
+ *   npx tsx connectors/testkit/generate.ts --erp sap --count 1000 --seed 42 --out sap.ndjson
+ *   npx tsx connectors/testkit/generate.ts --erp tally --count 500 --format avro --out tally.avro
  *
  * `ndjson` writes one record per line in Avro's JSON encoding (what kafka-avro-console-producer and
  * avro-tools `fromjson` read); `avro` writes an Avro object container file. `--as-of` (yyyy-MM-dd) is
@@ -13,8 +13,8 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import avro from 'avsc';
 import { generateRecords } from './generators.js';
-import { connectorIds, connectors, isConnectorId } from './registry.js';
-import { avroType } from './shared/avro-codec.js';
+import { connectorIds, connectors, isConnectorId } from '../registry.js';
+import { avroType } from './avro-codec.js';
 
 const { values } = parseArgs({
   options: {

@@ -2,12 +2,12 @@
  * Renders a scenario as D365 would publish it: OData decimal texts, credit notes as negative invoices,
  * one tax transaction per component and line, header charges, total discount and round-off.
  */
-import { decToString, type Dec, type Paise } from '../shared/decimal.js';
-import { fixed, lookup, money, reverse } from '../shared/render-util.js';
-import { compute, dec, type Party, type Scenario } from '../shared/scenario.js';
-import { COUNTRY_ALPHA3, STATE_ABBREVIATIONS } from '../shared/states.js';
-import type { SalesInvoiceEvent, TaxTransaction } from './record.js';
-import { D365_CANCEL_REASON, D365_TRANSPORT_MODE, D365_UNIT_TO_UQC } from './tables.js';
+import { decToString, type Dec, type Paise } from '../../shared/decimal.js';
+import { fixed, lookup, money, reverse } from '../render-util.js';
+import { compute, dec, type Party, type Scenario } from '../scenario.js';
+import { COUNTRY_ALPHA3, STATE_ABBREVIATIONS } from '../../shared/states.js';
+import type { SalesInvoiceEvent, TaxTransaction } from '../../d365/record.js';
+import { D365_CANCEL_REASON, D365_TRANSPORT_MODE, D365_UNIT_TO_UQC } from '../../d365/tables.js';
 
 const UNIT = reverse(D365_UNIT_TO_UQC, { OTH: 'ct' });
 const STATE = reverse(STATE_ABBREVIATIONS);

@@ -1,6 +1,6 @@
 /** Small helpers the generators share when rendering a scenario into an ERP record. */
-import type { Dec, Paise } from './decimal.js';
-import { decToString, rescale } from './decimal.js';
+import type { Dec, Paise } from '../shared/decimal.js';
+import { decToString, rescale } from '../shared/decimal.js';
 
 /** Reverse of an ERP→IRP table: the ERP code to emit for an IRP code (first listed wins). */
 export function reverse(

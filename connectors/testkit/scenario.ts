@@ -6,8 +6,8 @@
 import type { SupplyType } from '../../src/irp/schema/invoice.js';
 import type { CancelReason, DocType, EventKind } from '../types.js';
 import type { Product } from './catalog.js';
-import { parseDec, percentOf, paise, mul, type Dec, type Paise } from './decimal.js';
-import { roundOffToRupee } from './invoice.js';
+import { parseDec, percentOf, paise, mul, type Dec, type Paise } from '../shared/decimal.js';
+import { roundOffToRupee } from '../shared/invoice.js';
 
 export interface Party {
   /** Absent for foreign buyers (the IRP gets `URP`). */

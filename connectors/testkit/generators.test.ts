@@ -3,10 +3,10 @@
  * path: Avro encode/decode, mapping, and (for invoices) the IRP core validator.
  */
 import { describe, expect, it } from 'vitest';
-import { validateInvoice } from '../src/irp/validate/index.js';
+import { validateInvoice } from '../../src/irp/validate/index.js';
 import { generateRecords } from './generators.js';
-import { connectorIds, connectors } from './registry.js';
-import { decode, encode } from './shared/avro-codec.js';
+import { connectorIds, connectors } from '../registry.js';
+import { decode, encode } from './avro-codec.js';
 
 const AS_OF = '2025-03-28';
 const NOW = new Date('2025-03-29T06:00:00Z');

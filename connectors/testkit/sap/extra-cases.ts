@@ -1,6 +1,6 @@
 /** SAP records beyond the shared cases: mostly ones that must be rejected, each with a defect real data shows. */
-import { FIXTURE_CASES } from '../shared/fixture-cases.js';
-import type { BillingDocumentEvent } from './record.js';
+import { FIXTURE_CASES } from '../fixture-cases.js';
+import type { BillingDocumentEvent } from '../../sap/record.js';
 import { renderSap } from './render.js';
 
 const from = (id: string): BillingDocumentEvent => renderSap(FIXTURE_CASES.find((c) => c.id === id)!);

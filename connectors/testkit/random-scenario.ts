@@ -17,7 +17,7 @@ import {
 import type { SupplyType } from '../../src/irp/schema/invoice.js';
 import { Rng } from './prng.js';
 import { reverse } from './render-util.js';
-import { STATE_ABBREVIATIONS } from './states.js';
+import { STATE_ABBREVIATIONS } from '../shared/states.js';
 import type { Party, Scenario, ScenarioLine } from './scenario.js';
 
 /** A valid-format GSTIN with a correct check character (README §10) for a state and entity type. */

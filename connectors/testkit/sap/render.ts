@@ -3,11 +3,11 @@
  * pricing computed (half-up to the paisa per condition), header conditions for freight, header discount
  * and the DIFF rounding condition.
  */
-import { decToAvroBytes, paise, type Dec, type Paise } from '../shared/decimal.js';
-import { compactDate, eventTs, lookup, numericId, reverse } from '../shared/render-util.js';
-import { compute, dec, type Party, type Scenario } from '../shared/scenario.js';
-import { SCALE, type BillingDocumentEvent, type Partner, type PricingElement } from './record.js';
-import { SAP_REGION_TO_STATE, SAP_UNIT_TO_UQC } from './tables.js';
+import { decToAvroBytes, paise, type Dec, type Paise } from '../../shared/decimal.js';
+import { compactDate, eventTs, lookup, numericId, reverse } from '../render-util.js';
+import { compute, dec, type Party, type Scenario } from '../scenario.js';
+import { SCALE, type BillingDocumentEvent, type Partner, type PricingElement } from '../../sap/record.js';
+import { SAP_REGION_TO_STATE, SAP_UNIT_TO_UQC } from '../../sap/tables.js';
 
 const UNIT = reverse(SAP_UNIT_TO_UQC, { PCS: 'ST', NOS: 'EA', OTH: 'CT' });
 const REGION = reverse(SAP_REGION_TO_STATE);

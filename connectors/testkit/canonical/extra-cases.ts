@@ -1,6 +1,6 @@
 /** Canonical events beyond the shared cases: the full-featured document, and ones to reject. */
-import { FIXTURE_CASES } from '../shared/fixture-cases.js';
-import type { InvoiceEvent } from './record.js';
+import { FIXTURE_CASES } from '../fixture-cases.js';
+import type { InvoiceEvent } from '../../canonical/record.js';
 import { renderCanonical } from './render.js';
 
 const from = (id: string): InvoiceEvent => renderCanonical(FIXTURE_CASES.find((c) => c.id === id)!);

@@ -1,6 +1,8 @@
 /**
- * One generator per connector: renders ERP-neutral scenarios (shared/scenario.ts) in the ERP's record
- * shape. Used by the generator CLI, the golden fixtures, the embedded demo and the benchmarks.
+ * One generator per connector: renders ERP-neutral scenarios (scenario.ts) in the ERP's record shape.
+ * Test support, never production: the generator CLI, the generated regression fixtures, the demo
+ * samples, the pipeline tests and the benchmarks use it. A registered connector without a generator
+ * does not compile (the record below is keyed by every ConnectorId).
  */
 import { canonicalExtraCases } from './canonical/extra-cases.js';
 import { renderCanonical } from './canonical/render.js';
@@ -10,13 +12,13 @@ import { renderErpnext } from './erpnext/render.js';
 import { renderD365 } from './d365/render.js';
 import { oracleExtraCases } from './oracle/extra-cases.js';
 import { renderOracle } from './oracle/render.js';
-import type { ConnectorId } from './registry.js';
+import type { ConnectorId } from '../registry.js';
 import { sapExtraCases } from './sap/extra-cases.js';
 import { renderSap } from './sap/render.js';
 import { tallyExtraCases } from './tally/extra-cases.js';
 import { renderTally } from './tally/render.js';
-import { randomScenarios, type RandomOptions } from './shared/random-scenario.js';
-import type { Scenario } from './shared/scenario.js';
+import { randomScenarios, type RandomOptions } from './random-scenario.js';
+import type { Scenario } from './scenario.js';
 
 export interface Generator {
   render(scenario: Scenario): unknown;
@@ -32,6 +34,9 @@ export const generators: Readonly<Record<ConnectorId, Generator>> = {
   erpnext: { render: renderErpnext, extraCases: erpnextExtraCases },
   canonical: { render: renderCanonical, extraCases: canonicalExtraCases },
 };
+
+/** The demo samples (`connectors/<id>/samples/`, written by write-samples.ts). */
+export const SAMPLES = { count: 25, seed: 2025, asOf: '2025-03-28' } as const;
 
 /** `count` reproducible records for a connector. */
 export function generateRecords(id: ConnectorId, count: number, options: RandomOptions): unknown[] {

@@ -3,12 +3,17 @@
  * one tax line per tax (rounded NEAREST at line level, E-Business Tax's default for India), FREIGHT and
  * CHARGES lines for invoice-level amounts, and the ROUND OFF memo line.
  */
-import { rupees, type Dec, type Paise } from '../shared/decimal.js';
-import { lookup, numericId, reverse } from '../shared/render-util.js';
-import { compute, dec, type Party, type Scenario } from '../shared/scenario.js';
-import { STATE_ABBREVIATIONS } from '../shared/states.js';
-import type { ReceivablesTransactionEvent, SiteAddress, TaxLine, TransactionLine } from './record.js';
-import { ORACLE_CANCEL_REASON, ORACLE_TRANSPORT_MODE, ORACLE_UOM_TO_UQC } from './tables.js';
+import { rupees, type Dec, type Paise } from '../../shared/decimal.js';
+import { lookup, numericId, reverse } from '../render-util.js';
+import { compute, dec, type Party, type Scenario } from '../scenario.js';
+import { STATE_ABBREVIATIONS } from '../../shared/states.js';
+import type {
+  ReceivablesTransactionEvent,
+  SiteAddress,
+  TaxLine,
+  TransactionLine,
+} from '../../oracle/record.js';
+import { ORACLE_CANCEL_REASON, ORACLE_TRANSPORT_MODE, ORACLE_UOM_TO_UQC } from '../../oracle/tables.js';
 
 const UOM = reverse(ORACLE_UOM_TO_UQC, { NOS: 'Ea', OTH: 'CT' });
 const STATE = reverse(STATE_ABBREVIATIONS);

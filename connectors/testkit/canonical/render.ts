@@ -1,8 +1,8 @@
 /** Renders a scenario as a canonical irp-bridge event: the IRP's codes, decimal texts, Avro dates. */
-import { decToString, type Paise } from '../shared/decimal.js';
-import { money } from '../shared/render-util.js';
-import { compute, type Party as ScenarioParty, type Scenario } from '../shared/scenario.js';
-import type { InvoiceEvent, Party } from './record.js';
+import { decToString, type Paise } from '../../shared/decimal.js';
+import { money } from '../render-util.js';
+import { compute, type Party as ScenarioParty, type Scenario } from '../scenario.js';
+import type { InvoiceEvent, Party } from '../../canonical/record.js';
 
 const days = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 const CANCEL = {

@@ -1,6 +1,6 @@
 /** Tally records beyond the shared cases: mostly ones that must be rejected, each with a defect real data shows. */
-import { FIXTURE_CASES } from '../shared/fixture-cases.js';
-import type { TallyVoucherEvent } from './record.js';
+import { FIXTURE_CASES } from '../fixture-cases.js';
+import type { TallyVoucherEvent } from '../../tally/record.js';
 import { renderTally } from './render.js';
 
 const from = (id: string): TallyVoucherEvent => renderTally(FIXTURE_CASES.find((c) => c.id === id)!);

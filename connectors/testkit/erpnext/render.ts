@@ -3,13 +3,13 @@
  * their taxable value and GST amounts, the taxes table with one row per GST head plus "Actual" rows for
  * other charges, ERPNext's rounding adjustment, and returns as negative documents.
  */
-import { stateName } from '../../src/irp/masters/index.js';
-import { rupees, type Dec, type Paise } from '../shared/decimal.js';
-import { lookup, reverse } from '../shared/render-util.js';
-import { compute, dec, type Party, type Scenario } from '../shared/scenario.js';
-import { COUNTRY_NAMES } from '../shared/states.js';
-import type { Address, SalesInvoiceEvent, SalesTaxesAndCharges } from './record.js';
-import { ERPNEXT_CANCEL_REASON, ERPNEXT_TRANSPORT_MODE, ERPNEXT_UOM_TO_UQC } from './tables.js';
+import { stateName } from '../../../src/irp/masters/index.js';
+import { rupees, type Dec, type Paise } from '../../shared/decimal.js';
+import { lookup, reverse } from '../render-util.js';
+import { compute, dec, type Party, type Scenario } from '../scenario.js';
+import { COUNTRY_NAMES } from '../../shared/states.js';
+import type { Address, SalesInvoiceEvent, SalesTaxesAndCharges } from '../../erpnext/record.js';
+import { ERPNEXT_CANCEL_REASON, ERPNEXT_TRANSPORT_MODE, ERPNEXT_UOM_TO_UQC } from '../../erpnext/tables.js';
 
 const UOM: Record<string, string> = {
   ...reverse(ERPNEXT_UOM_TO_UQC),

@@ -1,6 +1,6 @@
 /** D365 records beyond the shared cases: mostly ones that must be rejected, each with a defect real data shows. */
-import { FIXTURE_CASES } from '../shared/fixture-cases.js';
-import type { SalesInvoiceEvent } from './record.js';
+import { FIXTURE_CASES } from '../fixture-cases.js';
+import type { SalesInvoiceEvent } from '../../d365/record.js';
 import { renderD365 } from './render.js';
 
 const from = (id: string): SalesInvoiceEvent => renderD365(FIXTURE_CASES.find((c) => c.id === id)!);

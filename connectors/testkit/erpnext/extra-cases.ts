@@ -1,6 +1,6 @@
 /** ERPNext records beyond the shared cases: mostly ones that must be rejected, each with a defect real data shows. */
-import { FIXTURE_CASES } from '../shared/fixture-cases.js';
-import type { SalesInvoiceEvent } from './record.js';
+import { FIXTURE_CASES } from '../fixture-cases.js';
+import type { SalesInvoiceEvent } from '../../erpnext/record.js';
 import { renderErpnext } from './render.js';
 
 const from = (id: string): SalesInvoiceEvent => renderErpnext(FIXTURE_CASES.find((c) => c.id === id)!);
