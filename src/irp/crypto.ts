@@ -2,16 +2,20 @@
  * The IRP's transport cryptography (README §3), shared by the sandbox (as the IRP) and the IRP client.
  *
  * - Auth: the client RSA-encrypts its credentials with the IRP's public key, PKCS#1 v1.5 padding.
- * - The IRP answers with a 32-byte session key (SEK), AES-256-ECB/PKCS#7-encrypted under the client's
- *   32-byte AppKey.
+ * - The IRP answers with a 32-byte session key (SEK), AES-ECB/PKCS#7-encrypted under the client's
+ *   AppKey: 32 bytes (AES-256) per NIC's pages; 16 or 24 bytes (AES-128/192) are accepted too, as NIC's
+ *   own Java sample sends a 128-bit key (RECORD.md §3, a lenient choice).
  * - Every later payload and response is AES-256-ECB/PKCS#7 under the SEK, base64 on the wire.
  *
- * Keys are always raw 32-byte Buffers here; base64 is only their transport form.
+ * Keys are always raw Buffers here (the SEK 32 bytes); base64 is only their transport form.
  */
 import { constants, createCipheriv, createDecipheriv, publicEncrypt, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 
 export const AES_KEY_BYTES = 32;
+
+/** AppKey lengths the IRP side accepts: AES-128, AES-192 and AES-256 keys. */
+export const APP_KEY_LENGTHS: readonly number[] = [16, 24, 32];
 
 /** Raised for undecryptable or malformed ciphertext; `reason` says which step failed. */
 export class IrpCryptoError extends Error {
@@ -33,27 +37,38 @@ export const generateAppKey = generateAesKey;
 export const generateSek = generateAesKey;
 
 function assertAesKey(key: Buffer): void {
-  if (key.length !== AES_KEY_BYTES) {
-    throw new IrpCryptoError('key-length', `AES-256 key must be ${AES_KEY_BYTES} bytes, got ${key.length}`);
+  if (!APP_KEY_LENGTHS.includes(key.length)) {
+    throw new IrpCryptoError('key-length', `AES key must be 16, 24 or 32 bytes, got ${key.length}`);
   }
 }
 
-/** AES-256-ECB with PKCS#7 padding (Java's "AES/ECB/PKCS5Padding"); no IV. */
-export function aesEcbEncrypt(key32: Buffer, plaintext: Buffer | string): Buffer {
-  assertAesKey(key32);
-  const cipher = createCipheriv('aes-256-ecb', key32, null);
+function assertSek(sek: Buffer): void {
+  if (sek.length !== AES_KEY_BYTES) {
+    throw new IrpCryptoError('key-length', `the SEK must be ${AES_KEY_BYTES} bytes, got ${sek.length}`);
+  }
+}
+
+const ecbCipher = (key: Buffer) => `aes-${key.length * 8}-ecb`;
+
+/**
+ * AES-ECB with PKCS#7 padding (Java's "AES/ECB/PKCS5Padding"); no IV. The key length picks AES-128,
+ * -192 or -256; every IRP payload is under the 32-byte SEK (AES-256).
+ */
+export function aesEcbEncrypt(key: Buffer, plaintext: Buffer | string): Buffer {
+  assertAesKey(key);
+  const cipher = createCipheriv(ecbCipher(key), key, null);
   const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
   return Buffer.concat([cipher.update(data), cipher.final()]);
 }
 
 /** Inverse of {@link aesEcbEncrypt}; a wrong key almost always shows up as a padding failure. */
-export function aesEcbDecrypt(key32: Buffer, ciphertext: Buffer): Buffer {
-  assertAesKey(key32);
+export function aesEcbDecrypt(key: Buffer, ciphertext: Buffer): Buffer {
+  assertAesKey(key);
   if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
     throw new IrpCryptoError('aes', 'ciphertext length is not a positive multiple of the AES block size');
   }
   try {
-    const decipher = createDecipheriv('aes-256-ecb', key32, null);
+    const decipher = createDecipheriv(ecbCipher(key), key, null);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch {
     throw new IrpCryptoError('aes', 'AES decryption failed (wrong key or corrupted data)');
@@ -87,15 +102,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `Sek` of the auth response: base64(AES(AppKey, SEK)), always 64 characters. */
+/** `Sek` of the auth response: base64(AES(AppKey, SEK)), always 64 characters whatever the AppKey length. */
 export function encryptSek(sek: Buffer, appKey: Buffer): string {
-  assertAesKey(sek);
+  assertSek(sek);
   return aesEcbEncrypt(appKey, sek).toString('base64');
 }
 
 export function decryptSek(encryptedSek: string, appKey: Buffer): Buffer {
   const sek = aesEcbDecrypt(appKey, decodeBase64Strict(encryptedSek));
-  assertAesKey(sek);
+  assertSek(sek);
   return sek;
 }
 
@@ -157,7 +172,7 @@ export function rsaDecryptPkcs1(privateKeyPem: string, ciphertext: Buffer): Buff
 export interface AuthCredentials {
   userName: string;
   password: string;
-  /** The raw 32-byte AppKey. */
+  /** The raw AppKey: 32 bytes per NIC's pages; 16 or 24 accepted (AES-128/192). */
   appKey: Buffer;
   forceRefreshAccessToken: boolean;
 }
@@ -199,12 +214,16 @@ export function buildAuthPayloadV103(
 export type AuthPayloadFailure =
   | 'malformed' // not the expected JSON shape at all
   | 'password-decryption' // RSA/base64 layer of the payload (v1.04) or of the password (v1.03)
-  | 'appkey-decryption' // AppKey missing, undecryptable, or not 32 bytes
+  | 'appkey-decryption' // AppKey missing, undecryptable, or not 16/24/32 bytes
   | 'missing-user-name'
   | 'missing-password';
 
+/**
+ * `detail` says exactly what was wrong (e.g. "AppKey is 20 bytes"), for the sender's benefit: it never
+ * contains a secret, only shapes and lengths.
+ */
 export type AuthPayloadResult =
-  { ok: true; credentials: AuthCredentials } | { ok: false; failure: AuthPayloadFailure };
+  { ok: true; credentials: AuthCredentials } | { ok: false; failure: AuthPayloadFailure; detail?: string };
 
 /** Reads a member by name, ignoring case: NIC's own Java sample sends `username`/`password`/`appkey`. */
 export function getMemberIgnoringCase(record: Record<string, unknown>, name: string): unknown {
@@ -220,24 +239,50 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An AppKey as read, or why it cannot be one (lengths and shapes only, never the key). */
+export type AppKeyReading = { ok: true; key: Buffer } | { ok: false; detail: string };
+
+const keyLengthProblem = (bytes: number, form: string) =>
+  `the AppKey is ${bytes} bytes (${form}); it must be 16, 24 or 32 bytes (AES-128/192/256)`;
+
 /**
- * The AppKey as sent. Per §3 it is base64 of 32 random bytes (v1.04) or 32 raw bytes (v1.03). NIC
- * also calls it "any 32 character random" value, so a 32-character text key is accepted as its own
- * UTF-8 bytes (UNCONFIRMED leniency; a 44-character base64 key cannot be confused with it).
+ * The AppKey as sent. Per §3 it is base64 of the raw key (v1.04) or the raw key bytes (v1.03): 32 bytes
+ * on NIC's pages, 16 bytes from NIC's own Java sample; 16, 24 and 32 are accepted (a lenient choice,
+ * RECORD.md §3). NIC also calls it "any 32 character random" value, so 32 characters that are not base64
+ * of a 16- or 32-byte key are taken as their UTF-8 bytes. That makes a 32-character value ambiguous with
+ * base64 of a 24-byte key; the text reading wins (documented in docs/sandbox.md), so a 24-byte key
+ * arrives as raw bytes (v1.03) only.
  */
-export function appKeyFromTransportForm(value: Buffer | string): Buffer | undefined {
+export function readAppKey(value: Buffer | string): AppKeyReading {
   if (Buffer.isBuffer(value)) {
-    if (value.length === AES_KEY_BYTES) return value;
-    return appKeyFromTransportForm(value.toString('latin1'));
+    if (APP_KEY_LENGTHS.includes(value.length)) return { ok: true, key: value };
+    return readAppKey(value.toString('latin1'));
   }
+  const trimmed = value.trim();
+  if (trimmed === '') return { ok: false, detail: 'the AppKey is empty' };
+  let decoded: Buffer | undefined;
   try {
-    const decoded = decodeBase64Strict(value.trim());
-    if (decoded.length === AES_KEY_BYTES) return decoded;
+    decoded = decodeBase64Strict(trimmed);
   } catch {
-    // not base64: fall through to the text form
+    // not base64: only the text form remains
   }
+  if (decoded && (decoded.length === 32 || decoded.length === 16)) return { ok: true, key: decoded };
   const text = Buffer.from(value, 'utf8');
-  return text.length === AES_KEY_BYTES ? text : undefined;
+  if (text.length === 32) return { ok: true, key: text };
+  if (decoded?.length === 24) return { ok: true, key: decoded };
+  return {
+    ok: false,
+    detail:
+      decoded !== undefined
+        ? keyLengthProblem(decoded.length, `base64 of ${trimmed.length} characters`)
+        : `the AppKey is not base64 and its ${text.length} bytes of text are not a 32-character key`,
+  };
+}
+
+/** {@link readAppKey} for callers that only need the key. */
+export function appKeyFromTransportForm(value: Buffer | string): Buffer | undefined {
+  const reading = readAppKey(value);
+  return reading.ok ? reading.key : undefined;
 }
 
 function forceRefreshFlag(value: unknown): boolean {
@@ -247,67 +292,94 @@ function forceRefreshFlag(value: unknown): boolean {
 function credentialsFromFields(
   fields: Record<string, unknown>,
   password: string | undefined,
-  appKey: Buffer | undefined,
+  appKey: AppKeyReading,
 ): AuthPayloadResult {
   const userName = getMemberIgnoringCase(fields, 'UserName');
   if (typeof userName !== 'string' || userName.trim() === '')
-    return { ok: false, failure: 'missing-user-name' };
-  if (password === undefined || password === '') return { ok: false, failure: 'missing-password' };
-  if (!appKey) return { ok: false, failure: 'appkey-decryption' };
+    return { ok: false, failure: 'missing-user-name', detail: 'UserName is missing from the payload' };
+  if (password === undefined || password === '')
+    return { ok: false, failure: 'missing-password', detail: 'Password is missing from the payload' };
+  if (!appKey.ok) return { ok: false, failure: 'appkey-decryption', detail: appKey.detail };
   return {
     ok: true,
     credentials: {
       userName,
       password,
-      appKey,
+      appKey: appKey.key,
       forceRefreshAccessToken: forceRefreshFlag(getMemberIgnoringCase(fields, 'ForceRefreshAccessToken')),
     },
   };
 }
 
+function decryptionDetail(step: string): string {
+  switch (step) {
+    case 'base64':
+      return 'the ciphertext is not base64';
+    case 'rsa':
+      return 'RSA decryption failed: encrypt with the public key this sandbox publishes, PKCS#1 v1.5 padding';
+    case 'utf8':
+    case 'json':
+      return 'the RSA plaintext is not base64 of a JSON object (v1.04 encrypts the base64 text of the JSON)';
+    default:
+      return 'the payload could not be decrypted';
+  }
+}
+
 /** Server side of {@link buildAuthPayloadV104}: `data` is the `Data` string of the body. */
 export function parseAuthPayloadV104(data: unknown, decrypt: RsaPkcs1Decrypter): AuthPayloadResult {
-  if (typeof data !== 'string' || data === '') return { ok: false, failure: 'malformed' };
+  if (typeof data !== 'string' || data === '')
+    return { ok: false, failure: 'malformed', detail: 'the body has no Data string' };
   let fields: unknown;
   try {
     const base64Json = decrypt(decodeBase64Strict(data)).toString('latin1').trim();
     fields = parseJson(decodeUtf8Strict(decodeBase64Strict(base64Json)));
-  } catch {
+  } catch (err) {
     // Every failure below the JSON means the client encrypted with another key or mangled the layers.
-    return { ok: false, failure: 'password-decryption' };
+    const step = err instanceof IrpCryptoError ? err.reason : 'unknown';
+    return { ok: false, failure: 'password-decryption', detail: decryptionDetail(step) };
   }
-  if (!isRecord(fields)) return { ok: false, failure: 'password-decryption' };
+  if (!isRecord(fields))
+    return {
+      ok: false,
+      failure: 'password-decryption',
+      detail: 'the decrypted payload is not a JSON object',
+    };
   const password = getMemberIgnoringCase(fields, 'Password');
   const appKeyText = getMemberIgnoringCase(fields, 'AppKey');
-  const appKey = typeof appKeyText === 'string' ? appKeyFromTransportForm(appKeyText) : undefined;
+  const appKey: AppKeyReading =
+    typeof appKeyText === 'string'
+      ? readAppKey(appKeyText)
+      : { ok: false, detail: 'AppKey is missing from the payload (or not a string)' };
   return credentialsFromFields(fields, typeof password === 'string' ? password : undefined, appKey);
 }
 
 /** Server side of {@link buildAuthPayloadV103}: `data` is the lower-case `data` member of the body. */
 export function parseAuthPayloadV103(data: unknown, decrypt: RsaPkcs1Decrypter): AuthPayloadResult {
-  if (!isRecord(data)) return { ok: false, failure: 'malformed' };
+  if (!isRecord(data)) return { ok: false, failure: 'malformed', detail: 'the body has no data object' };
   const userName = getMemberIgnoringCase(data, 'UserName');
   if (typeof userName !== 'string' || userName.trim() === '')
-    return { ok: false, failure: 'missing-user-name' };
+    return { ok: false, failure: 'missing-user-name', detail: 'UserName is missing' };
 
   const encryptedPassword = getMemberIgnoringCase(data, 'Password');
   if (typeof encryptedPassword !== 'string' || encryptedPassword === '') {
-    return { ok: false, failure: 'missing-password' };
+    return { ok: false, failure: 'missing-password', detail: 'Password is missing' };
   }
   let password: string;
   try {
     password = decodeUtf8Strict(decrypt(decodeBase64Strict(encryptedPassword)));
-  } catch {
-    return { ok: false, failure: 'password-decryption' };
+  } catch (err) {
+    const step = err instanceof IrpCryptoError ? err.reason : 'unknown';
+    return { ok: false, failure: 'password-decryption', detail: `Password: ${decryptionDetail(step)}` };
   }
 
   const encryptedAppKey = getMemberIgnoringCase(data, 'AppKey');
-  let appKey: Buffer | undefined;
+  let appKey: AppKeyReading = { ok: false, detail: 'AppKey is missing (or not a string)' };
   if (typeof encryptedAppKey === 'string' && encryptedAppKey !== '') {
     try {
-      appKey = appKeyFromTransportForm(decrypt(decodeBase64Strict(encryptedAppKey)));
-    } catch {
-      appKey = undefined;
+      appKey = readAppKey(decrypt(decodeBase64Strict(encryptedAppKey)));
+    } catch (err) {
+      const step = err instanceof IrpCryptoError ? err.reason : 'unknown';
+      appKey = { ok: false, detail: `AppKey: ${decryptionDetail(step)}` };
     }
   }
   return credentialsFromFields(data, password, appKey);

@@ -68,3 +68,24 @@ export function finding(
   if (detail !== undefined) f.detail = detail;
   return f;
 }
+
+/**
+ * A finding as the sandbox puts it on the wire: NIC's code, and NIC's message followed by the field it
+ * is about and, where NIC's wording is generic (2140 "Error while validating invoice"), what exactly is
+ * wrong — `Error while validating invoice - DocDtls.Typ must be one of INV, CRN, DBN`. NIC's GSP
+ * vendors report field-level detail in `ErrorMessage` the same way; clients that match on the code are
+ * unaffected, and the message always starts with NIC's own text.
+ */
+export function findingToErrorDetail(f: Finding): IrpErrorDetail {
+  const where = f.detail ?? f.path;
+  return { ErrorCode: f.code, ErrorMessage: where ? `${f.message} - ${where}` : f.message };
+}
+
+/** NIC's message for `code`, followed by what exactly was wrong (see {@link findingToErrorDetail}). */
+export function irpErrorWithDetail(
+  code: string,
+  detail: string,
+  ...params: readonly string[]
+): IrpErrorDetail {
+  return { ErrorCode: code, ErrorMessage: `${irpMessage(code, ...params)} - ${detail}` };
+}

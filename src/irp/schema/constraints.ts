@@ -50,14 +50,44 @@ export function irpString(name: string, c: StringConstraint): t.Type<string, str
   );
 }
 
-export function irpEnum<V extends string>(name: string, values: readonly V[]): t.Type<V, V, unknown> {
-  const inner = irpString(name, { values });
-  return new t.Type<V, V, unknown>(
-    name,
-    (u): u is V => typeof u === 'string' && (values as readonly string[]).includes(u),
-    (u, ctx) => inner.validate(u, ctx) as t.Validation<V>,
-    t.identity,
-  );
+/**
+ * An enumerated string. With `caseInsensitive`, any casing binds and the value is upper-cased: NIC's
+ * schema writes `DocDtls.Typ` and `TranDtls.SupTyp` with the `(?i)` flag, its sandbox accepted
+ * `Typ: "inv"` and signed `DocTyp: "INV"` (RECORD.md §1), so the IRN, the signed invoice and the QR all
+ * see the upper-case value. The normaliser applies the same mapping (`bindInput`) so that business
+ * rules reading the undecoded invoice agree with the decoder.
+ */
+export class IrpEnumType<V extends string> extends t.Type<V, V, unknown> {
+  /** The value as the IRP binds it before validation (upper-cased when case-insensitive). */
+  readonly bindInput: (u: unknown) => unknown;
+
+  constructor(
+    name: string,
+    readonly values: readonly V[],
+    readonly caseInsensitive: boolean,
+  ) {
+    const inner = irpString(name, { values });
+    const bindInput = (u: unknown): unknown => {
+      if (!caseInsensitive || typeof u !== 'string') return u;
+      const upper = u.toUpperCase();
+      return (values as readonly string[]).includes(upper) ? upper : u;
+    };
+    super(
+      name,
+      (u): u is V => typeof u === 'string' && (values as readonly string[]).includes(u),
+      (u, ctx) => inner.validate(bindInput(u), ctx) as t.Validation<V>,
+      t.identity,
+    );
+    this.bindInput = bindInput;
+  }
+}
+
+export function irpEnum<V extends string>(
+  name: string,
+  values: readonly V[],
+  options: { caseInsensitive?: boolean } = {},
+): IrpEnumType<V> {
+  return new IrpEnumType(name, values, options.caseInsensitive ?? false);
 }
 
 export function irpNumber(name: string, c: NumberConstraint): t.Type<number, number, unknown> {

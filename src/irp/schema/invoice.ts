@@ -24,15 +24,13 @@ const yesNo = irpEnum('YesNo', ['Y', 'N'] as const);
 const phone = irpString('Phone', { min: 6, max: 12, pattern: /^([0-9]{6,12})$/ });
 const email = irpString('Email', { min: 6, max: 100, pattern: /^[a-zA-Z0-9+_.-]+@[a-zA-Z0-9.-]+$/ });
 
-export const SupplyTypeCodec = irpEnum('SupTyp', [
-  'B2B',
-  'SEZWP',
-  'SEZWOP',
-  'EXPWP',
-  'EXPWOP',
-  'DEXP',
-] as const);
-export const DocTypeCodec = irpEnum('DocTyp', ['INV', 'CRN', 'DBN'] as const);
+export const SupplyTypeCodec = irpEnum(
+  'SupTyp',
+  ['B2B', 'SEZWP', 'SEZWOP', 'EXPWP', 'EXPWOP', 'DEXP'] as const,
+  { caseInsensitive: true },
+);
+// Case-insensitive as NIC's `(?i)` patterns: "inv" binds as "INV" (RECORD.md §1).
+export const DocTypeCodec = irpEnum('DocTyp', ['INV', 'CRN', 'DBN'] as const, { caseInsensitive: true });
 
 export const TranDtlsCodec = block(
   'TranDtls',

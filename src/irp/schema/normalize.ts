@@ -9,7 +9,7 @@ import type * as t from 'io-ts';
 type Shape =
   | { kind: 'object'; props: ReadonlyMap<string, { name: string; shape: Shape }> }
   | { kind: 'array'; item: Shape }
-  | { kind: 'scalar' };
+  | { kind: 'scalar'; bind?: (value: unknown) => unknown };
 
 /** What the normaliser changed, so a validator can tell the sender. */
 export interface NormalizeNote {
@@ -25,6 +25,8 @@ interface Introspectable {
   props?: t.Props;
   types?: t.Mixed[];
   type?: t.Mixed;
+  /** Scalars that bind their input (case-insensitive enums, constraints.ts). */
+  bindInput?: (value: unknown) => unknown;
 }
 
 function shapeOf(codec: t.Mixed): Shape {
@@ -59,7 +61,7 @@ function shapeOf(codec: t.Mixed): Shape {
       break;
     }
     default:
-      shape = { kind: 'scalar' };
+      shape = c.bindInput ? { kind: 'scalar', bind: c.bindInput } : { kind: 'scalar' };
   }
   shapes.set(codec, shape);
   return shape;
@@ -72,7 +74,8 @@ function bind(value: unknown, shape: Shape, path: string, notes: NormalizeNote[]
   if (shape.kind === 'array') {
     return Array.isArray(value) ? value.map((v, i) => bind(v, shape.item, join(path, i), notes)) : value;
   }
-  if (shape.kind !== 'object' || value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (shape.kind === 'scalar') return shape.bind ? shape.bind(value) : value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return value;
   }
   const out: Record<string, unknown> = {};

@@ -13,13 +13,12 @@ import {
   encryptJsonPayload,
   getMemberIgnoringCase,
 } from '../../irp/crypto.js';
-import { irpError } from '../../irp/errors.js';
 import type { ApiName } from '../api-names.js';
 import type { AuthResponseData, AuthService } from '../services/auth-service.js';
 import type { EwbService } from '../services/ewb-service.js';
 import type { GstinService } from '../services/gstin-service.js';
 import type { InvoiceService } from '../services/invoice-service.js';
-import { failure, type Failure, type Outcome } from '../services/outcome.js';
+import { explained, type Failure, type Outcome } from '../services/outcome.js';
 import type { CredentialHeaders, Session } from '../services/session.js';
 import { failureEnvelope, successEnvelope, type IrpEnvelope } from './envelope.js';
 import { readCredentialHeaders } from './headers.js';
@@ -162,35 +161,56 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const UNREADABLE = '3009';
 const EMPTY = '2255';
 
+const CRYPTO_STEP: Record<IrpCryptoError['reason'], string> = {
+  base64: 'Data is not base64',
+  aes: 'Data does not decrypt with the SEK of this AuthToken (AES-256-ECB, PKCS#7)',
+  utf8: 'the decrypted Data is not UTF-8 text',
+  json: 'the decrypted Data is not JSON',
+  rsa: 'Data is not RSA ciphertext',
+  'key-length': 'the key has the wrong length',
+};
+
 function decryptPayload(
   route: TokenRoute,
   body: Buffer,
   sek: Buffer,
 ): { ok: true; payload: unknown } | Failure {
   const parsed = parseJson(body);
-  if (!parsed.ok) return failure(parsed.empty ? EMPTY : UNREADABLE);
-  if (!isRecord(parsed.value)) return failure(UNREADABLE);
+  if (!parsed.ok)
+    return parsed.empty
+      ? explained(EMPTY, 'the request body is empty')
+      : explained(UNREADABLE, 'the request body is not JSON');
+  if (!isRecord(parsed.value)) return explained(UNREADABLE, 'the request body is not a JSON object');
   if (route.payload === 'ewb') {
     const action = getMemberIgnoringCase(parsed.value, 'action');
-    if (typeof action !== 'string' || action.toUpperCase() !== 'CANEWB') return failure('4006');
+    if (typeof action !== 'string' || action.toUpperCase() !== 'CANEWB')
+      return explained('4006', 'action must be CANEWB');
   }
   const data = getMemberIgnoringCase(parsed.value, 'Data');
-  if (data === undefined || data === null || data === '') return failure(EMPTY);
-  if (typeof data !== 'string') return failure(UNREADABLE);
+  if (data === undefined || data === null || data === '')
+    return explained(EMPTY, 'the body has no Data member');
+  if (typeof data !== 'string') return explained(UNREADABLE, 'Data must be a base64 string');
   try {
     const payload =
       route.payload === 'ewb' ? decryptEwbStylePayload(sek, data) : decryptJsonPayload(sek, data);
     return { ok: true, payload };
   } catch (err) {
-    if (err instanceof IrpCryptoError) return failure(UNREADABLE);
+    if (err instanceof IrpCryptoError) return explained(UNREADABLE, CRYPTO_STEP[err.reason]);
     throw err;
   }
 }
 
-function toEnvelope(outcome: Outcome<unknown>, encode: (data: unknown) => unknown): IrpEnvelope {
-  return outcome.ok
-    ? successEnvelope(encode(outcome.data), outcome.info)
-    : failureEnvelope(outcome.errors, outcome.info);
+/** The envelope of one call, and (for the log only) why it failed. */
+export interface RouteResult {
+  envelope: IrpEnvelope;
+  reason?: string;
+}
+
+function toResult(outcome: Outcome<unknown>, encode: (data: unknown) => unknown): RouteResult {
+  if (outcome.ok) return { envelope: successEnvelope(encode(outcome.data), outcome.info) };
+  const result: RouteResult = { envelope: failureEnvelope(outcome.errors, outcome.info) };
+  if (outcome.reason) result.reason = outcome.reason;
+  return result;
 }
 
 /** Runs one IRP call to its envelope. */
@@ -198,23 +218,27 @@ export async function runIrpRoute(
   route: IrpRoute,
   request: IrpRequest,
   auth: AuthService,
-): Promise<IrpEnvelope> {
+): Promise<RouteResult> {
   const headers = readCredentialHeaders(request.headers);
   if (route.kind === 'login') {
     const parsed = parseJson(request.body);
-    if (!parsed.ok) return failureEnvelope([irpError('1007')]);
+    if (!parsed.ok)
+      return toResult(
+        explained('1007', parsed.empty ? 'the request body is empty' : 'the request body is not JSON'),
+        (d) => d,
+      );
     // The auth response's Data is a plain object; only its Sek is encrypted.
-    return toEnvelope(await route.login(headers, parsed.value), (data) => data);
+    return toResult(await route.login(headers, parsed.value), (data) => data);
   }
 
   const authenticated = await auth.authenticate(headers, route.requireUserName);
-  if (!authenticated.ok) return failureEnvelope(authenticated.errors);
+  if (!authenticated.ok) return toResult(authenticated, (d) => d);
   const { session } = authenticated;
 
   let payload: unknown;
   if (route.payload !== 'none') {
     const decrypted = decryptPayload(route, request.body, session.sek);
-    if (!decrypted.ok) return failureEnvelope(decrypted.errors);
+    if (!decrypted.ok) return toResult(decrypted, (d) => d);
     payload = decrypted.payload;
   }
   const outcome = await route.handle({ session, payload, params: request.params, query: request.query });
@@ -222,5 +246,5 @@ export async function runIrpRoute(
     route.payload === 'ewb'
       ? (data: unknown) => encryptEwbStylePayload(session.sek, data)
       : (data: unknown) => encryptJsonPayload(session.sek, data);
-  return toEnvelope(outcome, encode);
+  return toResult(outcome, encode);
 }

@@ -21,7 +21,7 @@ import type { AdminApi } from './admin-api.js';
 import { readBody } from './body.js';
 import { failureEnvelope, type IrpEnvelope } from './envelope.js';
 import { readCredentialHeaders } from './headers.js';
-import { runIrpRoute, type IrpRoute } from './irp-routes.js';
+import { runIrpRoute, type IrpRoute, type RouteResult } from './irp-routes.js';
 import { sendJson, sendText } from './responses.js';
 import { Router } from './router.js';
 import type { SandboxStats } from './stats.js';
@@ -118,14 +118,17 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
     }
     if (decision.failure?.phase === 'before') {
       applyFailure(req, res, decision.failure);
-      log(route, method, pathname, started, undefined, decision);
+      log(route, method, pathname, started, undefined, undefined, decision);
       return;
     }
     if (decision.invalidateToken) revokeCallerToken(req);
 
-    const envelope: IrpEnvelope =
+    const { envelope, reason }: RouteResult =
       body.kind === 'too-large'
-        ? failureEnvelope([irpError('5002')])
+        ? {
+            envelope: failureEnvelope([irpError('5002')]),
+            reason: `request body over ${deps.maxBodyBytes} bytes`,
+          }
         : await runIrpRoute(
             route,
             { headers: req.headers, body: body.bytes, params, query: url.searchParams },
@@ -138,7 +141,7 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
     } else {
       sendJson(res, 200, envelope);
     }
-    log(route, method, pathname, started, envelope, decision);
+    log(route, method, pathname, started, envelope, reason, decision);
   }
 
   async function handleSandboxPath(
@@ -199,6 +202,7 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
     path: string,
     started: bigint,
     envelope: IrpEnvelope | undefined,
+    reason: string | undefined,
     decision: FaultDecision,
   ): void {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -210,6 +214,7 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
         ms: Math.round(ms * 10) / 10,
         irpStatus: envelope?.Status,
         codes: envelope?.ErrorDetails?.map((e) => e.ErrorCode),
+        reason,
         faults: decision.fired.length > 0 ? decision.fired : undefined,
         failure: decision.failure?.kind,
       },

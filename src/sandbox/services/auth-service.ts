@@ -21,7 +21,7 @@ import type { SandboxClock } from '../clock.js';
 import type { SandboxKeys } from '../keys/key-material.js';
 import type { SandboxStore } from '../store/index.js';
 import type { AuthToken, TokenFilter } from '../store/tokens-repo.js';
-import { failure, success, type Failure, type Outcome } from './outcome.js';
+import { explained, failure, failureBecause, success, type Failure, type Outcome } from './outcome.js';
 import type { SecretVerifier } from './secrets.js';
 import type { CredentialHeaders, Session } from './session.js';
 import type { TaxpayerMaster } from './taxpayer-master.js';
@@ -102,8 +102,9 @@ export class AuthService {
 
   private async checkClient(headers: CredentialHeaders): Promise<Failure | undefined> {
     const client = this.store.accounts.findClient(headers.clientId!);
-    if (!client || !(await this.verifier.verify(headers.clientSecret!, client.secretHash)))
-      return failure('1010');
+    if (!client) return failureBecause('unknown client id', '1010');
+    if (!(await this.verifier.verify(headers.clientSecret!, client.secretHash)))
+      return failureBecause('wrong client secret', '1010');
     return undefined;
   }
 
@@ -112,7 +113,10 @@ export class AuthService {
     parsed: AuthPayloadResult,
     gstinHeader: string | undefined,
   ): Promise<Outcome<AuthResponseData>> {
-    if (!parsed.ok) return failure(PAYLOAD_FAILURE_CODES[parsed.failure]);
+    if (!parsed.ok) {
+      const code = PAYLOAD_FAILURE_CODES[parsed.failure];
+      return parsed.detail ? explained(code, parsed.detail) : failure(code);
+    }
     const credentials: AuthCredentials = parsed.credentials;
     const user = this.store.accounts.findUser(credentials.userName);
     if (!user) return failure('1008');
@@ -179,10 +183,13 @@ export class AuthService {
     if (clientFailure) return clientFailure;
 
     const token = this.store.tokens.findLive(headers.authToken!, this.clock.nowMs());
-    if (!token || token.clientId !== headers.clientId) return failure('1005');
+    if (!token) return failureBecause('AuthToken unknown, revoked or expired', '1005');
+    if (token.clientId !== headers.clientId)
+      return failureBecause('AuthToken was issued to another client id', '1005');
     if (headers.userName && headers.userName.toLowerCase() !== token.userName.toLowerCase())
-      return failure('1005');
-    if (headers.gstin!.toUpperCase() !== token.gstin) return failure('1015');
+      return failureBecause('AuthToken was issued to another user_name', '1005');
+    if (headers.gstin!.toUpperCase() !== token.gstin)
+      return failureBecause('Gstin header is not the GSTIN the AuthToken was issued for', '1015');
     const session: Session = {
       token: token.token,
       clientId: token.clientId,

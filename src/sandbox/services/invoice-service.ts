@@ -3,7 +3,7 @@
  * Validation is the shared validator of src/irp — the same rules and codes the connector checks
  * before it calls — fed with this sandbox's taxpayer master and clock.
  */
-import { irpError } from '../../irp/errors.js';
+import { findingToErrorDetail, irpError } from '../../irp/errors.js';
 import { formatIrpDateTime, istParts, parseIrpDate } from '../../irp/dates.js';
 import { computeIrn, isIrn, type DocType } from '../../irp/irn.js';
 import type { Invoice } from '../../irp/schema/invoice.js';
@@ -84,7 +84,9 @@ export class InvoiceService {
       taxpayerType: this.master.taxpayerType,
     });
     if (!result.valid || !result.invoice) {
-      return failures(result.errors.map((e) => ({ ErrorCode: e.code, ErrorMessage: e.message })));
+      const failed = failures(result.errors.map(findingToErrorDetail));
+      failed.reason = result.errors.map((e) => `${e.code} ${e.detail ?? e.path}`).join('; ');
+      return failed;
     }
     const invoice = result.invoice;
     const seller = invoice.SellerDtls.Gstin.toUpperCase();

@@ -1,4 +1,11 @@
-import { constants, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import {
+  constants,
+  createDecipheriv,
+  generateKeyPairSync,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   IrpCryptoError,
@@ -49,8 +56,9 @@ describe('AES-256-ECB', () => {
     expect(ct.subarray(0, 16).toString('hex')).toBe('dc95c078a2408989ad48a21492842087');
   });
 
-  it('refuses keys that are not 32 bytes and reports a wrong key as an aes failure', () => {
-    expect(() => aesEcbEncrypt(Buffer.alloc(16), 'x')).toThrow(IrpCryptoError);
+  it('refuses keys that are not 16, 24 or 32 bytes and reports a wrong key as an aes failure', () => {
+    expect(() => aesEcbEncrypt(Buffer.alloc(20), 'x')).toThrow(IrpCryptoError);
+    expect(() => encryptSek(Buffer.alloc(16), generateAppKey())).toThrow(IrpCryptoError); // SEK: 32 only
     const ct = aesEcbEncrypt(generateAppKey(), 'some text that spans blocks');
     let failure: unknown;
     for (let i = 0; i < 5 && !failure; i++) {
@@ -173,26 +181,25 @@ describe('auth payloads', () => {
   });
 
   it('v1.04: maps each failure', () => {
-    expect(parseAuthPayloadV104(undefined, decrypt)).toEqual({ ok: false, failure: 'malformed' });
+    expect(parseAuthPayloadV104(undefined, decrypt)).toMatchObject({ ok: false, failure: 'malformed' });
     const wrongKey = buildAuthPayloadV104(credentials, other.publicKey);
-    expect(parseAuthPayloadV104(wrongKey.Data, decrypt)).toEqual({
+    expect(parseAuthPayloadV104(wrongKey.Data, decrypt)).toMatchObject({
       ok: false,
       failure: 'password-decryption',
     });
     const enc = (o: object) =>
       rsaEncryptPkcs1(publicKey, Buffer.from(JSON.stringify(o)).toString('base64')).toString('base64');
-    expect(parseAuthPayloadV104(enc({ Password: 'p', AppKey: 'x' }), decrypt)).toEqual({
+    expect(parseAuthPayloadV104(enc({ Password: 'p', AppKey: 'x' }), decrypt)).toMatchObject({
       ok: false,
       failure: 'missing-user-name',
     });
-    expect(parseAuthPayloadV104(enc({ UserName: 'u', AppKey: 'x' }), decrypt)).toEqual({
+    expect(parseAuthPayloadV104(enc({ UserName: 'u', AppKey: 'x' }), decrypt)).toMatchObject({
       ok: false,
       failure: 'missing-password',
     });
-    expect(parseAuthPayloadV104(enc({ UserName: 'u', Password: 'p', AppKey: 'short' }), decrypt)).toEqual({
-      ok: false,
-      failure: 'appkey-decryption',
-    });
+    expect(
+      parseAuthPayloadV104(enc({ UserName: 'u', Password: 'p', AppKey: 'short' }), decrypt),
+    ).toMatchObject({ ok: false, failure: 'appkey-decryption' });
   });
 
   it('v1.04: the credentials JSON must fit 245 bytes of base64 (183 bytes of JSON)', () => {
@@ -207,18 +214,58 @@ describe('auth payloads', () => {
     expect(parsed.ok && parsed.credentials.password).toBe('Pa$$w0rd!');
     expect(parsed.ok && parsed.credentials.appKey.equals(credentials.appKey)).toBe(true);
     const wrongKey = buildAuthPayloadV103(credentials, other.publicKey);
-    expect(parseAuthPayloadV103(wrongKey.data, decrypt)).toEqual({
+    expect(parseAuthPayloadV103(wrongKey.data, decrypt)).toMatchObject({
       ok: false,
       failure: 'password-decryption',
+      detail: expect.stringContaining('RSA decryption failed') as unknown,
     });
     const badAppKey = { ...body.data, AppKey: wrongKey.data.AppKey };
-    expect(parseAuthPayloadV103(badAppKey, decrypt)).toEqual({ ok: false, failure: 'appkey-decryption' });
+    expect(parseAuthPayloadV103(badAppKey, decrypt)).toMatchObject({
+      ok: false,
+      failure: 'appkey-decryption',
+      detail: expect.stringContaining('AppKey: RSA decryption failed') as unknown,
+    });
   });
 
-  it('AppKey transport forms: 32 raw bytes, base64 of 32 bytes, or 32 characters of text', () => {
+  it('accepts 16-, 24- and 32-byte AppKeys and encrypts the 32-byte SEK under AES-128/192/256', () => {
+    const sek = randomBytes(32);
+    for (const bytes of [16, 24, 32]) {
+      const appKey = randomBytes(bytes);
+      const v103 = buildAuthPayloadV103({ ...credentials, appKey }, publicKey);
+      const parsed = parseAuthPayloadV103(v103.data, decrypt);
+      expect(parsed.ok && parsed.credentials.appKey.length).toBe(bytes);
+      const encrypted = encryptSek(sek, appKey);
+      expect(encrypted).toHaveLength(64);
+      // Independent check with node:crypto under the AES variant the key length names.
+      const d = createDecipheriv(`aes-${bytes * 8}-ecb`, appKey, null);
+      expect(Buffer.concat([d.update(Buffer.from(encrypted, 'base64')), d.final()]).equals(sek)).toBe(true);
+      expect(decryptSek(encrypted, appKey).equals(sek)).toBe(true);
+    }
+    // v1.04 as NIC's Java sample sends it: base64 of a 128-bit key.
+    const javaKey = randomBytes(16);
+    const v104 = buildAuthPayloadV104({ ...credentials, appKey: javaKey }, publicKey);
+    const parsed = parseAuthPayloadV104(v104.Data, decrypt);
+    expect(parsed.ok && parsed.credentials.appKey.equals(javaKey)).toBe(true);
+  });
+
+  it('says what is wrong with an AppKey of another length (1016 used to say "decryption failed")', () => {
+    const v104 = buildAuthPayloadV104({ ...credentials, appKey: randomBytes(20) }, publicKey);
+    expect(parseAuthPayloadV104(v104.Data, decrypt)).toEqual({
+      ok: false,
+      failure: 'appkey-decryption',
+      detail:
+        'the AppKey is 20 bytes (base64 of 28 characters); it must be 16, 24 or 32 bytes (AES-128/192/256)',
+    });
+  });
+
+  it('AppKey transport forms: raw bytes, base64 of 16 or 32 bytes, or 32 characters of text', () => {
     const key = generateAppKey();
     expect(appKeyFromTransportForm(key)?.equals(key)).toBe(true);
     expect(appKeyFromTransportForm(key.toString('base64'))?.equals(key)).toBe(true);
+    const short = randomBytes(16);
+    expect(appKeyFromTransportForm(short.toString('base64'))?.equals(short)).toBe(true);
+    const mid = randomBytes(24);
+    expect(appKeyFromTransportForm(mid)?.equals(mid)).toBe(true);
     expect(appKeyFromTransportForm('0123456789abcdef0123456789abcdef')?.toString()).toBe(
       '0123456789abcdef0123456789abcdef',
     );
