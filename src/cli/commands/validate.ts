@@ -3,7 +3,8 @@ import { CliError, readInput } from '../io.js';
 
 /**
  * `irp-bridge validate FILE|- [--json]`: every IRP finding of one invoice, offline.
- * Exit 0 valid, 1 invalid, 2 unreadable input or not JSON.
+ * Exit 0 valid, 1 invalid, 2 for input that cannot be read as an invoice: unreadable, not JSON, not a
+ * JSON object, or nested deeper than any invoice (MAX_JSON_DEPTH).
  */
 export function register(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .option('--today <yyyy-MM-dd>', "the IRP's today for date rules (default: today in IST)")
     .option('--large-taxpayer', 'apply the 30-day reporting window (AATO ≥ ₹10 crore)')
     .action(async (file: string, opts: { json?: boolean; today?: string; largeTaxpayer?: boolean }) => {
-      const { validateInvoice } = await import('../../irp/validate/index.js');
+      const { validateInvoice, jsonDepth, MAX_JSON_DEPTH } = await import('../../irp/validate/index.js');
       const { parseIsoDate } = await import('../../irp/dates.js');
       const now = opts.today ? parseIsoDate(opts.today) : new Date();
       if (!now) throw new CliError(`--today ${opts.today} is not a yyyy-MM-dd date`, 2);
@@ -28,6 +29,17 @@ export function register(program: Command): void {
           2,
         );
       }
+      const source = file === '-' ? 'standard input' : file;
+      if (input === null || typeof input !== 'object' || Array.isArray(input))
+        throw new CliError(
+          `${source} is not an invoice: the JSON is ${Array.isArray(input) ? 'an array' : input === null ? 'null' : `a ${typeof input}`}, not an object`,
+          2,
+        );
+      if (jsonDepth(input) > MAX_JSON_DEPTH)
+        throw new CliError(
+          `${source} is not an invoice: the JSON is nested more than ${MAX_JSON_DEPTH} levels deep`,
+          2,
+        );
       const result = validateInvoice(input, { now, isLargeTaxpayer: () => Boolean(opts.largeTaxpayer) });
       if (opts.json) {
         const { valid, errors, warnings } = result;

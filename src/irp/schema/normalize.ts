@@ -103,3 +103,34 @@ export function normalizeToCodec(codec: t.Mixed, input: unknown): { value: unkno
   const notes: NormalizeNote[] = [];
   return { value: bind(input, shapeOf(codec), '', notes), notes };
 }
+
+function conform(value: unknown, shape: Shape): unknown {
+  switch (shape.kind) {
+    case 'scalar':
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? value
+        : undefined;
+    case 'array':
+      return Array.isArray(value) ? value.map((v) => conform(v, shape.item)) : undefined;
+    case 'object': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+      const out: Record<string, unknown> = {};
+      for (const { name, shape: sub } of shape.props.values()) {
+        if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+        const v = conform((value as Record<string, unknown>)[name], sub);
+        if (v !== undefined) out[name] = v;
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * The normalised input with every value of the wrong kind removed: a scalar position holds a string,
+ * number or boolean, an object position a plain object, an array position an array. Business rules read
+ * this when the schema decode failed, so an object where a number belongs (`{"toString": 1}`) is a schema
+ * finding and never reaches a rule's arithmetic or text.
+ */
+export function conformToCodec(codec: t.Mixed, normalized: unknown): unknown {
+  return conform(normalized, shapeOf(codec));
+}

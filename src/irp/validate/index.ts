@@ -6,7 +6,7 @@
 import { isRight } from 'fp-ts/lib/Either.js';
 import { finding, type Finding } from '../errors.js';
 import { InvoiceCodec, type Invoice } from '../schema/invoice.js';
-import { normalizeToCodec } from '../schema/normalize.js';
+import { conformToCodec, normalizeToCodec } from '../schema/normalize.js';
 import { DEFAULT_MAX_ITEMS, DEFAULT_TOLERANCE, type ValidationContext } from './context.js';
 import { documentDateRules, exportDetailRules, precedingDocumentRule } from './rules/document.js';
 import { itemListRules, itemRules } from './rules/items.js';
@@ -47,6 +47,29 @@ export const BUSINESS_RULES: readonly Rule[] = [
   exportDetailRules,
 ];
 
+/**
+ * How deep a JSON document may nest. The deepest path of the schema is Invoice → ItemList → item →
+ * AttribDtls → entry → value (6 levels); 64 leaves room for unknown members, which are ignored, while a
+ * document nested thousands of levels deep (a few KB of brackets) is refused with one finding instead of
+ * exhausting the stack of every recursive step after it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The nesting depth of a JSON value, up to `limit + 1` (iterative: never recurses). */
+export function jsonDepth(input: unknown, limit = MAX_JSON_DEPTH): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[input, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > max) max = depth;
+    if (max > limit) return max;
+    for (const child of Array.isArray(value) ? value : Object.values(value as object))
+      stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
 function isEmptyPayload(input: unknown): boolean {
   return (
     input === null ||
@@ -58,6 +81,13 @@ function isEmptyPayload(input: unknown): boolean {
 
 export function validateInvoice(input: unknown, context: ValidationContext): ValidationResult {
   if (isEmptyPayload(input)) return { valid: false, errors: [finding('2255', '')], warnings: [] };
+  if (jsonDepth(input) > MAX_JSON_DEPTH)
+    return {
+      valid: false,
+      errors: [finding('2140', '', [], `the JSON is nested more than ${MAX_JSON_DEPTH} levels deep`)],
+      warnings: [],
+    };
+
   if (typeof input !== 'object' || Array.isArray(input))
     return {
       valid: false,
@@ -75,7 +105,7 @@ export function validateInvoice(input: unknown, context: ValidationContext): Val
   const errors: Finding[] = isRight(decoded) ? [] : schemaFindings(decoded.left);
   // Business rules read the decoded values where decoding succeeded (coerced numbers and strings),
   // and the normalised input otherwise, so one bad field does not hide findings in the others.
-  const loose = (isRight(decoded) ? decoded.right : value) as LooseInvoice;
+  const loose = (isRight(decoded) ? decoded.right : conformToCodec(InvoiceCodec, value)) as LooseInvoice;
   const reported = new Set(errors.map((e) => `${e.code}@${e.path}`));
   for (const rule of BUSINESS_RULES) {
     for (const f of rule(loose, ctx)) {

@@ -27,6 +27,14 @@ function pathOf(context: t.Context): string {
 /** `ItemList[3].HsnCd` → `ItemList[].HsnCd`, the key the code table is written in. */
 const generic = (path: string) => path.replace(/\[\d+\]/g, '[]');
 
+/** A value as finding text: scalars as written, anything else by its kind (never its own toString). */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
+}
+
 function codeFor(path: string, missing: boolean, value: unknown): { code: string; params?: string[] } {
   const g = generic(path);
   const [head, field] = [g.split('.')[0]!, g.split('.').slice(1).join('.')];
@@ -39,7 +47,7 @@ function codeFor(path: string, missing: boolean, value: unknown): { code: string
     if (party && field === 'Loc') return { code: '2217', params: [party] };
     if (g === 'ItemList') return { code: '2228' };
   }
-  const text = String(value);
+  const text = describeValue(value);
   switch (g) {
     case 'ItemList':
       return { code: '2228' };

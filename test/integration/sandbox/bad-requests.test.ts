@@ -35,6 +35,27 @@ describe('bad requests get an IRP envelope with a code', () => {
     expectEnvelope(await postRaw(''), '2255');
   });
 
+  it('an invoice nested 2000 levels deep (26 KB) is 2140 naming the bound, not HTTP 500 / 5001', async () => {
+    const deep = `${'{"ItemList":'.repeat(2000)}1${'}'.repeat(2000)}`;
+    const res = await postRaw(
+      JSON.stringify({ Data: aesEncrypt(c.sek!, Buffer.from(deep)).toString('base64') }),
+    );
+    expectEnvelope(res, '2140');
+    expect(res.envelope.ErrorDetails![0]!.ErrorMessage).toMatch(/nested more than 64 levels deep/);
+  });
+
+  it('adversarial member names and values (toString, __proto__, constructor) are findings, not crashes', async () => {
+    const inv = invoice({ seller: h.creds.gstin });
+    const text = JSON.stringify(inv)
+      .replace('"Loc":', '"toString":{"valueOf":null},"__proto__":{"x":1},"constructor":[],"Loc":')
+      .replace(/"TotInvVal":[0-9.]+/, '"TotInvVal":{"toString":1,"valueOf":2}');
+    const res = await postRaw(
+      JSON.stringify({ Data: aesEncrypt(c.sek!, Buffer.from(text)).toString('base64') }),
+    );
+    expectEnvelope(res, '2140');
+    expect(res.envelope.ErrorDetails![0]!.ErrorMessage).toMatch(/ValDtls\.TotInvVal must be a number/);
+  });
+
   it('bad base64, the wrong key, and ciphertext that is not JSON', async () => {
     expectEnvelope(await postRaw(JSON.stringify({ Data: 'not*base64' })), '3009');
     const wrongKey = aesEncrypt(

@@ -43,6 +43,18 @@ describe('irp-bridge validate', () => {
     ['not JSON', () => file('bad.json', '{"Version": '), /is not JSON/],
     ['an empty file', () => file('empty.json', ''), /is empty/],
     ['a missing file', () => join(dir, 'nope.json'), /no such file/],
+    ['a JSON array', () => file('array.json', '[1, 2]'), /is not an invoice: the JSON is an array/],
+    ['a JSON string', () => file('string.json', '"INV"'), /is not an invoice: the JSON is a string/],
+    [
+      'JSON nested 5000 levels deep (10 KB)',
+      () => file('deep.json', `${'['.repeat(5000)}${']'.repeat(5000)}`),
+      /is not an invoice: the JSON is an array/,
+    ],
+    [
+      'an object nested 5000 levels deep',
+      () => file('deep-object.json', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`),
+      /nested more than 64 levels deep/,
+    ],
   ])('exits 2 with a clear message on %s, no stack trace', (_what, path, message) => {
     const r = runCli(['validate', path()]);
     expect(r.code).toBe(2);
