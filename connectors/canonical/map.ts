@@ -11,7 +11,8 @@ import { dateFromEpochDays, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, ewbFields, isExport, type EwbInput } from '../shared/events.js';
 import {
   assembleInvoice,
-  checkTotal,
+  checkTaxHeads,
+  reconcile,
   generateEvent,
   type HeaderMoney,
   type Line as IrpLine,
@@ -121,7 +122,16 @@ export function mapInvoiceEvent(r: InvoiceEvent): MapResult {
   if (r.totals.totalInvoiceValueForeign)
     header.totInvValFc = rupees(amount(r.totals.totalInvoiceValueForeign, 'totals.totalInvoiceValueForeign'));
   const total = amount(r.totals.totalInvoiceValue, 'totals.totalInvoiceValue');
-  if (issues.errors.length === 0) checkTotal(issues, lines, header, total, 'totals.totalInvoiceValue');
+  checkTaxHeads(issues, {
+    supply: d.supplyType,
+    sellerState: seller?.Stcd,
+    pos: exported ? '96' : d.placeOfSupply,
+    lines,
+    igstOnIntra: d.igstOnIntra,
+    posPath: 'document.placeOfSupply',
+  });
+  if (issues.errors.length === 0)
+    reconcile(issues, lines, header, { total: { value: total, path: 'totals.totalInvoiceValue' } });
   if (d.type === 'CRN' && d.preceding.length === 0)
     issues.add(
       'MAP_MISSING_PRECEDING_DOC',
@@ -178,6 +188,7 @@ export function mapInvoiceEvent(r: InvoiceEvent): MapResult {
     generateEvent(
       assembleInvoice({
         supply: d.supplyType,
+        igstOnIntra: d.igstOnIntra,
         reverseCharge: d.reverseCharge,
         ecmGstin: given(d.ecommerceGstin),
         docType: d.type,

@@ -58,6 +58,7 @@ export interface InvoiceEvent {
     date: number;
     supplyType: SupplyTypeSymbol;
     reverseCharge: boolean;
+    igstOnIntra: boolean;
     ecommerceGstin: string | null;
     placeOfSupply: string;
     currency: string;

@@ -10,7 +10,8 @@ import { dateFromIso, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
   assembleInvoice,
-  checkTotal,
+  checkTaxHeads,
+  reconcile,
   exportDtls,
   generateEvent,
   NO_MONEY,
@@ -210,7 +211,9 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
   };
   // Under reverse charge the customer pays the tax to the government, so D365's total leaves it out.
   if (total && h.ReverseCharge !== 'Yes' && issues.errors.length === 0)
-    checkTotal(issues, lines, header, paise(total) * Number(sign), 'Header.TotalInvoiceAmount');
+    reconcile(issues, lines, header, {
+      total: { value: paise(total) * Number(sign), path: 'Header.TotalInvoiceAmount' },
+    });
 
   const preceding = precedingInvoice(
     issues,
@@ -244,6 +247,13 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     });
   }
 
+  checkTaxHeads(issues, {
+    supply,
+    sellerState: seller?.Stcd,
+    pos: buyer?.Pos,
+    lines,
+    posPath: 'Header.InvoiceAddressState',
+  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({

@@ -10,7 +10,8 @@ import { dateFromIso, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
   assembleInvoice,
-  checkTotal,
+  checkTaxHeads,
+  reconcile,
   exportDtls,
   generateEvent,
   NO_MONEY,
@@ -233,13 +234,12 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
       );
   }
   if (issues.errors.length === 0 && !d.is_reverse_charge)
-    checkTotal(
-      issues,
-      lines,
-      header,
-      money(d.disable_rounded_total ? d.grand_total : d.rounded_total),
-      d.disable_rounded_total ? 'doc.grand_total' : 'doc.rounded_total',
-    );
+    reconcile(issues, lines, header, {
+      total: {
+        value: money(d.disable_rounded_total ? d.grand_total : d.rounded_total),
+        path: d.disable_rounded_total ? 'doc.grand_total' : 'doc.rounded_total',
+      },
+    });
 
   const preceding = precedingInvoice(
     issues,
@@ -272,6 +272,13 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     });
   }
 
+  checkTaxHeads(issues, {
+    supply,
+    sellerState: seller?.Stcd,
+    pos: buyer?.Pos,
+    lines,
+    posPath: 'doc.place_of_supply',
+  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({

@@ -10,6 +10,7 @@ import { dateFromEpochDays, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport, supplyType } from '../shared/events.js';
 import {
   assembleInvoice,
+  checkTaxHeads,
   exportDtls,
   generateEvent,
   NO_MONEY,
@@ -227,6 +228,13 @@ export function mapReceivablesTransaction(r: ReceivablesTransactionEvent): MapRe
     });
   }
 
+  checkTaxHeads(issues, {
+    supply,
+    sellerState: seller?.Stcd,
+    pos: buyer?.Pos,
+    lines,
+    posPath: 'Transaction.BillToAddress.State',
+  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({

@@ -10,6 +10,7 @@ import { dateFromCompact, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport, supplyType } from '../shared/events.js';
 import {
   assembleInvoice,
+  checkTaxHeads,
   exportDtls,
   generateEvent,
   NO_MONEY,
@@ -162,6 +163,13 @@ function generate(
       });
   }
 
+  checkTaxHeads(issues, {
+    supply,
+    sellerState: seller?.Stcd,
+    pos: buyer?.Pos,
+    lines,
+    posPath: `PARTNERS[${buyerIdx ?? 0}].REGION`,
+  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({

@@ -19,7 +19,7 @@ import type {
   TranDtls,
   ValDtls,
 } from '../../src/irp/schema/invoice.js';
-import type { DocType, GenerateEvent } from '../types.js';
+import type { DocType, GenerateEvent, MapErrorCode } from '../types.js';
 import { add, rupees, type Dec, type Paise } from './decimal.js';
 import { docKey } from './doc.js';
 import { given, type Issues } from './issues.js';
@@ -208,25 +208,70 @@ export function toValDtls(lines: readonly Line[], h: HeaderMoney): ValDtls {
   return v;
 }
 
+/** The IRP's tolerance for a document total (2189: ±₹1), in paise. */
+export const IRP_TOLERANCE: Paise = 100;
+
+/** One figure the ERP computed itself, and the field it came from (named in the error). */
+export interface ErpFigure {
+  value: Paise;
+  path: string;
+}
+
 /**
- * Cross-checks the derived total against the ERP's own grand total. Within ₹1 (the IRP's tolerance) the
- * derived value wins; beyond it the mapping is wrong about this ERP's data, and saying so with the
- * ERP's field path beats a 2189 from the IRP.
+ * What the ERP itself says the document adds up to. Every figure an ERP carries is given, and every
+ * given figure must agree with what the mapping produced: money the mapping did not place (an
+ * unmapped condition, charge line, ledger or tax row) shows up here as a difference, and the record is
+ * refused rather than registered as a smaller (or larger) invoice.
  */
-export function checkTotal(
+export interface ErpFigures {
+  /** The document total: what the recipient owes (INR). */
+  total?: ErpFigure;
+  /** The ERP's taxable value (Σ assessable values, INR). */
+  taxBase?: ErpFigure;
+  /** The GST and cess the ERP charged (INR). */
+  tax?: ErpFigure;
+}
+
+export interface ReconcileOptions {
+  /**
+   * Reverse charge: the recipient pays the GST to the government, and most ERPs leave it out of the
+   * document total. The IRP invoice still carries the tax on each item and in TotInvVal (2194: TotItemVal
+   * includes the item's taxes; 2189: TotInvVal is the sum of TotItemVal), so such an ERP total is compared
+   * with TotInvVal less the GST. See docs/connectors.md, "Reverse charge".
+   */
+  totalExcludesTax?: boolean;
+}
+
+export const lineTax = (m: LineMoney): Paise =>
+  m.igst + m.cgst + m.sgst + m.cess + m.cessNonAdvl + m.stateCess + m.stateCessNonAdvl;
+
+/** Compares the mapped invoice with the ERP's own figures; beyond ±₹1 the record is refused. */
+export function reconcile(
   issues: Issues,
   lines: readonly Line[],
   h: HeaderMoney,
-  erpTotal: Paise,
-  path: string,
+  erp: ErpFigures,
+  opts: ReconcileOptions = {},
 ): void {
-  const derived = invoiceTotal(lines, h);
-  if (Math.abs(derived - erpTotal) > 100)
-    issues.add(
-      'MAP_TOTAL_MISMATCH',
-      path,
-      `ERP total ${rupees(erpTotal)} differs from the items' total ${rupees(derived)}`,
-    );
+  const tax = lines.reduce((s, l) => s + lineTax(l.money), 0);
+  const base = lines.reduce((s, l) => s + assessable(l.money), 0);
+  const total = invoiceTotal(lines, h) - (opts.totalExcludesTax ? tax : 0);
+  const check = (code: MapErrorCode, f: ErpFigure | undefined, mapped: Paise, what: string) => {
+    if (f && Math.abs(f.value - mapped) > IRP_TOLERANCE)
+      issues.add(
+        code,
+        f.path,
+        `the ERP's ${what} is ${rupees(f.value)} but the mapped invoice has ${rupees(mapped)}: ${rupees(Math.abs(f.value - mapped))} would be ${f.value > mapped ? 'lost' : 'added'}`,
+      );
+  };
+  check(
+    'MAP_TOTAL_MISMATCH',
+    erp.total,
+    total,
+    opts.totalExcludesTax ? 'total (without the reverse-charge GST)' : 'document total',
+  );
+  check('MAP_TAXABLE_MISMATCH', erp.taxBase, base, 'taxable value');
+  check('MAP_TAX_MISMATCH', erp.tax, tax, 'GST and cess');
 }
 
 /** Whole-rupee rounding of a document total, as ERPs configure it for Indian invoices. */
@@ -236,6 +281,8 @@ export function roundOffToRupee(total: Paise): Paise {
 
 export interface InvoiceParts {
   supply: SupplyType;
+  /** Only when the ERP says so (see {@link checkTaxHeads}); never inferred from the taxes charged. */
+  igstOnIntra?: boolean;
   reverseCharge: boolean;
   ecmGstin?: string;
   docType: DocType;
@@ -297,16 +344,48 @@ export function exportDtls(
 }
 
 /**
- * The IRP invoice from mapped parts. `IgstOnIntra` is derived rather than asked of the ERP: an
- * intra-state B2B document that nevertheless carries IGST (e.g. a supply to a unit in the same state
- * taxed as inter-state) must say so, or the IRP rejects it with 2172.
+ * Checks the tax heads against the place of supply, before anything is registered: an intra-state
+ * supply (B2B or deemed export with the place of supply in the supplier's state) is taxed CGST + SGST,
+ * an inter-state one IGST. IGST on an intra-state supply is legal only where the law says so (IGST Act
+ * s.7(5)), and only the ERP can say it is such a supply (`igstOnIntra`); inferring it from the taxes
+ * would turn a wrong place of supply into a registered invoice. Returns whether the supply is intra-state.
  */
+export function checkTaxHeads(
+  issues: Issues,
+  p: {
+    supply: SupplyType | undefined;
+    sellerState: string | undefined;
+    pos: string | undefined;
+    lines: readonly Line[] | undefined;
+    igstOnIntra?: boolean;
+    /** The ERP field the place of supply came from. */
+    posPath: string;
+  },
+): void {
+  if (!p.supply || !p.sellerState || !p.pos || !p.lines) return;
+  if (p.supply !== 'B2B' && p.supply !== 'DEXP') return;
+  const intra = p.sellerState === p.pos;
+  const igst = p.lines.some((l) => l.money.igst !== 0);
+  const split = p.lines.some((l) => l.money.cgst !== 0 || l.money.sgst !== 0);
+  if (intra && igst && !p.igstOnIntra)
+    issues.add(
+      'MAP_TAX_MISMATCH',
+      p.posPath,
+      `IGST charged, but the place of supply ${p.pos} is the supplier's own state: an intra-state supply is taxed CGST + SGST (or the ERP must flag IGST on an intra-state supply)`,
+    );
+  if (!intra && split)
+    issues.add(
+      'MAP_TAX_MISMATCH',
+      p.posPath,
+      `CGST/SGST charged, but the place of supply ${p.pos} is not the supplier's state ${p.sellerState}: an inter-state supply is taxed IGST`,
+    );
+}
+
+/** The IRP invoice from mapped parts (already checked: see {@link checkTaxHeads} and {@link reconcile}). */
 export function assembleInvoice(p: InvoiceParts): Invoice {
-  const intra = (p.supply === 'B2B' || p.supply === 'DEXP') && p.seller.Stcd === p.buyer.Pos;
-  const igstOnIntra = intra && p.lines.some((l) => l.money.igst > 0);
   const tran: TranDtls = { TaxSch: 'GST', SupTyp: p.supply, RegRev: p.reverseCharge ? 'Y' : 'N' };
   if (p.ecmGstin) tran.EcmGstin = p.ecmGstin;
-  if (igstOnIntra) tran.IgstOnIntra = 'Y';
+  if (p.igstOnIntra) tran.IgstOnIntra = 'Y';
   const invoice: Invoice = {
     Version: '1.1',
     TranDtls: tran,

@@ -161,7 +161,22 @@ export function buyerDtls(
   return g && st && pc && b ? party(g, opts.pos ?? st, pc, st) : undefined;
 }
 
-export function shipDtls(issues: Issues, p: PartyInput): ShipDtls | undefined {
+/**
+ * The ship-to party. A consignee abroad (an export shipped to the foreign buyer's address) has no
+ * Indian state or PIN: it gets the IRP's foreign values, state 96 and PIN 999999, as Odoo's l10n_in_edi
+ * sends them; exporters who ship through a port give the port's address instead (india-compliance).
+ */
+export function shipDtls(
+  issues: Issues,
+  p: PartyInput,
+  opts: { foreign?: boolean } = {},
+): ShipDtls | undefined {
+  if (opts.foreign) {
+    const b = basics(issues, p, 'ship-to', 100);
+    return b
+      ? compact({ LglNm: b.name, Addr1: b.addr1, Addr2: b.addr2, Loc: b.loc, Pin: 999999, Stcd: '96' })
+      : undefined;
+  }
   const g = given(p.gstin) ? gstin(issues, p.gstin, p.paths.gstin, 'ship-to') : undefined;
   const st = stateCode(issues, p.state, p.paths.state, p.stateRaw);
   const pc = pin(issues, p.pin, p.paths.pin);

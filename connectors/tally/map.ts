@@ -11,7 +11,8 @@ import { dateFromCompact, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
   assembleInvoice,
-  checkTotal,
+  checkTaxHeads,
+  reconcile,
   exportDtls,
   generateEvent,
   NO_MONEY,
@@ -250,7 +251,9 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     v.ISREVERSECHARGEAPPLICABLE !== 'Yes' &&
     issues.errors.length === 0
   )
-    checkTotal(issues, lines, header, partyTotal, 'VOUCHER.LEDGERENTRIES[party].AMOUNT');
+    reconcile(issues, lines, header, {
+      total: { value: partyTotal, path: 'VOUCHER.LEDGERENTRIES[party].AMOUNT' },
+    });
 
   const preceding = precedingInvoice(
     issues,
@@ -284,6 +287,13 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     });
   }
 
+  checkTaxHeads(issues, {
+    supply,
+    sellerState: seller?.Stcd,
+    pos: buyer?.Pos,
+    lines,
+    posPath: 'VOUCHER.PLACEOFSUPPLY',
+  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({

@@ -4,6 +4,7 @@
  * (Avro JSON encoding, one record per line) and `events.avro` (object container file). Always the
  * same events: seed 2025, documents dated up to 2025-03-28. It rewrites only those two files.
  */
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,9 +27,16 @@ for (const id of ids) {
   mkdirSync(dir, { recursive: true });
   const records = generateRecords(id, SAMPLES.count, { seed: SAMPLES.seed, asOf: SAMPLES.asOf });
   writeFileSync(join(dir, 'events.ndjson'), records.map((r) => `${toAvroJson(avroSchema, r)}\n`).join(''));
-  const encoder = avro.createFileEncoder(join(dir, 'events.avro'), avroSchema as avro.Schema, {
-    codec: 'deflate',
-  });
+  // A fixed sync marker (avsc draws a random one) keeps the file byte-for-byte reproducible.
+  const syncMarker = createHash('sha256').update(`irp-bridge samples ${id}`).digest().subarray(0, 16);
+  const encoder = avro.createFileEncoder(
+    join(dir, 'events.avro'),
+    avroSchema as avro.Schema,
+    {
+      codec: 'deflate',
+      syncMarker,
+    } as Parameters<typeof avro.createFileEncoder>[2],
+  );
   for (const r of records) encoder.write(r);
   encoder.end();
   await once(encoder, 'finish');

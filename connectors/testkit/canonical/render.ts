@@ -43,6 +43,7 @@ export function renderCanonical(s: Scenario): InvoiceEvent {
       date: days(s.docDate),
       supplyType: s.supply,
       reverseCharge: s.reverseCharge,
+      igstOnIntra: false,
       ecommerceGstin: null,
       placeOfSupply: s.pos,
       currency: 'INR',

@@ -1,0 +1,53 @@
+/**
+ * Documents billed in a foreign currency (exports above all). The IRP takes every amount in INR and the
+ * document total in the foreign currency as well (ValDtls.TotInvValFc); the ERP converts at the rate it
+ * stored on the document (SAP VBRK.KURRF, Oracle ExchangeRate, ERPNext conversion_rate, D365 ExchRate),
+ * and so does the mapping: each amount the ERP posted is converted once, half-up to the paisa, the way
+ * the ERP converts amounts into its local currency.
+ */
+import { mul, paise, paiseToDec, rupees, type Dec, type Paise } from './decimal.js';
+import type { Issues } from './issues.js';
+
+export interface DocCurrency {
+  /** ISO code of the document currency. */
+  code: string;
+  /** INR per one unit of the document currency; 1 for INR. */
+  rate: Dec;
+  /** Converts an amount in the document currency (paise of it) to INR paise. */
+  inr(p: Paise): Paise;
+  foreign: boolean;
+}
+
+const ONE: Dec = { units: 1n, scale: 0 };
+
+/**
+ * The document's currency and rate, or undefined (with an issue) when a foreign-currency document
+ * carries no usable rate. `rate` is INR per unit; an ERP that stores a rate per 100 units converts first.
+ */
+export function docCurrency(
+  issues: Issues,
+  code: string,
+  rate: Dec | undefined,
+  paths: { code: string; rate: string },
+): DocCurrency | undefined {
+  const c = code.trim().toUpperCase();
+  if (c === 'INR' || c === '') return { code: 'INR', rate: ONE, inr: (p) => p, foreign: false };
+  if (!/^[A-Z]{3}$/.test(c))
+    return issues.add(
+      'MAP_UNSUPPORTED_CURRENCY',
+      paths.code,
+      `${JSON.stringify(code)} is not a currency code`,
+    );
+  if (!rate || rate.units <= 0n)
+    return issues.add(
+      'MAP_UNSUPPORTED_CURRENCY',
+      paths.rate,
+      `a ${c} document needs its exchange rate to INR (${paths.rate}): the IRP takes INR amounts`,
+    );
+  return { code: c, rate, inr: (p) => paise(mul(paiseToDec(p), rate)), foreign: true };
+}
+
+/** ValDtls.TotInvValFc: the document total in its own currency, when that is not INR. */
+export function totalInForeignCurrency(cur: DocCurrency, docTotal: Paise): number | undefined {
+  return cur.foreign ? rupees(docTotal) : undefined;
+}

@@ -1,0 +1,106 @@
+/**
+ * Hand-written ERP records in plain JSON, turned into what avsc decodes. A fixture written from an
+ * ERP's documentation should read like that ERP's data, not like Avro's JSON encoding, so:
+ * decimals (`bytes` with logicalType decimal) are decimal texts (`"1180.00"`), `date` ints are ISO dates
+ * (`"2025-02-14"`), union values are plain (no `{"string": …}` wrapper), and a field left out takes the
+ * schema's default (null for the optional ones). The result is then Avro-encoded and decoded, so a
+ * fixture that does not fit the schema fails loudly.
+ */
+import { decToAvroBytes, parseDec } from '../shared/decimal.js';
+
+type Schema = string | Schema[] | { type: unknown; [k: string]: unknown };
+
+export function fromNaturalJson(schema: unknown, value: unknown, path = '$'): unknown {
+  return convert(schema as Schema, value, path, new Map());
+}
+
+function fail(path: string, message: string): never {
+  throw new Error(`natural JSON ${path}: ${message}`);
+}
+
+function convert(schema: Schema, value: unknown, path: string, named: Map<string, Schema>): unknown {
+  if (typeof schema === 'string') {
+    const ref = named.get(schema);
+    if (ref) return convert(ref, value, path, named);
+    return primitive(schema, value, path);
+  }
+  if (Array.isArray(schema)) {
+    if (value === null || value === undefined) {
+      if (schema.includes('null')) return null;
+      fail(path, 'null for a union without null');
+    }
+    const branches = schema.filter((s) => s !== 'null');
+    const errors: string[] = [];
+    for (const b of branches) {
+      try {
+        return convert(b, value, path, named);
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    return fail(path, `fits no branch of the union (${errors.join('; ')})`);
+  }
+  const s = schema as Record<string, unknown> & { type: unknown };
+  if (typeof s.name === 'string') {
+    named.set(s.name, s);
+    if (typeof s.namespace === 'string') named.set(`${s.namespace}.${s.name}`, s);
+  }
+  switch (s.type) {
+    case 'record': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'not an object');
+      const obj = value as Record<string, unknown>;
+      const fields = s.fields as { name: string; type: Schema; default?: unknown }[];
+      const known = new Set(fields.map((f) => f.name));
+      for (const k of Object.keys(obj))
+        if (!known.has(k) && !k.startsWith('//')) fail(`${path}.${k}`, 'is not a field of the schema');
+      const out: Record<string, unknown> = {};
+      for (const f of fields) {
+        const v = obj[f.name];
+        if (v === undefined) {
+          if (!('default' in f)) fail(`${path}.${f.name}`, 'is required (the schema has no default)');
+          out[f.name] = f.default;
+        } else out[f.name] = convert(f.type, v, `${path}.${f.name}`, named);
+      }
+      return out;
+    }
+    case 'array':
+      if (!Array.isArray(value)) fail(path, 'not an array');
+      return value.map((v, i) => convert(s.items as Schema, v, `${path}[${i}]`, named));
+    case 'map':
+      if (typeof value !== 'object' || value === null) fail(path, 'not an object');
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, convert(s.values as Schema, v, `${path}.${k}`, named)]),
+      );
+    case 'enum':
+      if (typeof value !== 'string' || !(s.symbols as string[]).includes(value))
+        fail(path, `${JSON.stringify(value)} is not one of ${(s.symbols as string[]).join(', ')}`);
+      return value;
+    default:
+      if (s.logicalType === 'decimal' && s.type === 'bytes') {
+        const d = typeof value === 'string' ? parseDec(value) : undefined;
+        if (!d) fail(path, `decimal text expected, got ${JSON.stringify(value)}`);
+        return decToAvroBytes(d, Number(s.scale ?? 0));
+      }
+      if (s.logicalType === 'date' && s.type === 'int') {
+        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) fail(path, 'ISO date expected');
+        return Date.parse(`${value}T00:00:00Z`) / 86_400_000;
+      }
+      if (s.logicalType === 'timestamp-millis' && typeof value === 'string') {
+        const t = Date.parse(value);
+        if (Number.isNaN(t)) fail(path, 'ISO timestamp expected');
+        return t;
+      }
+      return convert(s.type as Schema, value, path, named);
+  }
+}
+
+function primitive(type: string, value: unknown, path: string): unknown {
+  const ok =
+    (type === 'string' && typeof value === 'string') ||
+    (type === 'boolean' && typeof value === 'boolean') ||
+    ((type === 'int' || type === 'long') && Number.isInteger(value)) ||
+    ((type === 'double' || type === 'float') && typeof value === 'number') ||
+    (type === 'null' && value === null);
+  if (!ok) fail(path, `${JSON.stringify(value)} is not ${type}`);
+  return value;
+}
