@@ -42,6 +42,38 @@ export default tseslint.config(
     },
   },
   {
+    // The portal's browser modules: plain ES modules served as they are (no build step).
+    files: ['src/sandbox/portal/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'fetch',
+          'console',
+          'setTimeout',
+          'clearTimeout',
+          'HTMLElement',
+          'HTMLInputElement',
+          'HTMLSelectElement',
+          'HTMLTextAreaElement',
+          'HTMLButtonElement',
+          'FormData',
+          'URL',
+          'URLSearchParams',
+          'Blob',
+          'atob',
+          'btoa',
+          'TextEncoder',
+          'TextDecoder',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bin/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -26,6 +26,7 @@ import { InvoiceService } from './services/invoice-service.js';
 import { SecretVerifier } from './services/secrets.js';
 import { InvoiceSigner } from './services/signing.js';
 import { TaxpayerMaster } from './services/taxpayer-master.js';
+import { Portal } from './portal/portal.js';
 import { SandboxStore } from './store/index.js';
 
 export interface SandboxOptions {
@@ -53,6 +54,8 @@ export interface SandboxOptions {
   credentialsOut?: string;
   /** Defaults to a silent logger. */
   logger?: Logger;
+  /** Serve the developer portal at `/` (default true). */
+  portal?: boolean;
 }
 
 /** The integration contract: everything a client needs to talk to this sandbox. */
@@ -139,15 +142,36 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     const adminSecret = options.adminSecret ?? randomBytes(24).toString('base64url');
     const admin = new AdminApi({ adminSecret, clock, faults, auth, store, master, stats });
 
+    const routes = irpRoutes({ auth, invoices, ewbs, gstins });
+    const documents = {
+      publicKeyPem: keys.encryptionPublicKeyPem,
+      signingCertPem: keys.signingCertificatePem,
+    };
+    let listeningUrl = '';
+    const portal =
+      options.portal === false
+        ? undefined
+        : new Portal({
+            store,
+            clock,
+            master,
+            routes,
+            documents,
+            strictGstin: options.strictGstin ?? false,
+            logger,
+            maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+            baseUrl: () => listeningUrl,
+          });
     const http = createSandboxHttpServer({
-      routes: irpRoutes({ auth, invoices, ewbs, gstins }),
+      routes,
       auth,
       admin,
       faults,
       stats,
-      documents: { publicKeyPem: keys.encryptionPublicKeyPem, signingCertPem: keys.signingCertificatePem },
+      documents,
       logger,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      portal,
     });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
@@ -159,6 +183,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     });
     const { port } = http.server.address() as AddressInfo;
     const baseUrl = `http://${urlHost(host)}:${port}`;
+    listeningUrl = baseUrl;
     const credentials: SandboxCredentials = {
       baseUrl,
       clientId: demo.clientId,

@@ -31,6 +31,12 @@ export interface PublicDocuments {
   signingCertPem: string;
 }
 
+/** The developer portal (src/sandbox/portal): the paths it owns are handed to it whole. */
+export interface PortalHandler {
+  owns(pathname: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+}
+
 export interface HttpDeps {
   routes: readonly IrpRoute[];
   auth: AuthService;
@@ -40,6 +46,7 @@ export interface HttpDeps {
   documents: PublicDocuments;
   logger: Logger;
   maxBodyBytes: number;
+  portal?: PortalHandler;
 }
 
 /**
@@ -87,6 +94,10 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
     const method = req.method ?? 'GET';
     const pathname = url.pathname;
 
+    if (deps.portal?.owns(pathname)) {
+      await deps.portal.handle(req, res, url);
+      return;
+    }
     if (pathname.toLowerCase().startsWith('/sandbox/')) {
       await handleSandboxPath(req, res, method, pathname);
       return;

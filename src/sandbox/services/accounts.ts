@@ -22,7 +22,7 @@ export interface AccountCredentials {
 const DEMO_META_KEY = 'demo_account';
 
 /** Looks like an NIC client id: upper-case letters and digits. */
-function newClientId(): string {
+export function newClientId(): string {
   return `SBX${randomBytes(8).toString('hex').toUpperCase()}`;
 }
 

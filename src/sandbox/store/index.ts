@@ -34,6 +34,11 @@ export class SandboxStore {
     return new SandboxStore(openDatabase(location));
   }
 
+  /** The connection itself, for modules that keep their own tables in this file (the portal). */
+  get database(): SqliteDatabase {
+    return this.db;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
