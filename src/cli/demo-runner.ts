@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { connectorIds, connectors } from '../../connectors/registry.js';
-import { supplierGstin, type Connector } from '../../connectors/types.js';
+import type { Connector } from '../../connectors/types.js';
 import { JsonEventDecoder } from '../adapters/avro/json-decoder.js';
 import { FileSink } from '../adapters/file/file-sink.js';
 import { FileSource } from '../adapters/file/file-source.js';
@@ -22,6 +22,7 @@ import { createPipelineMetrics } from '../ops/metrics.js';
 import type { RunnerStatus } from '../pipeline/runner.js';
 import { createSandbox, sandboxAdmin } from '../sandbox/index.js';
 import { claimOutputDir } from './owned-output.js';
+import { onboardParties, partiesOf, readSampleLines, sampleFile } from './samples.js';
 import { buildRunner, stageDeps } from './wiring.js';
 
 export interface DemoOptions {
@@ -51,25 +52,6 @@ export interface DemoSummary {
   connectors: ConnectorSummary[];
   files: string[];
   seconds: number;
-}
-
-/** Suppliers (who need API logins) and SEZ recipients (who the registry must know as SEZ) of a sample file. */
-function parties(connector: Connector, decoder: JsonEventDecoder, lines: string[]) {
-  return Promise.all(lines.map((l) => decoder.decode(Buffer.from(l)))).then((decoded) => {
-    const sellers = new Set<string>();
-    const sez = new Set<string>();
-    for (const d of decoded) {
-      if (!d.ok) continue;
-      const m = connector.map(d.record);
-      if (!m.ok) continue;
-      sellers.add(supplierGstin(m.event));
-      if (m.event.kind !== 'generate') continue;
-      const inv = m.event.invoice;
-      if (inv.TranDtls.SupTyp.startsWith('SEZ') && inv.BuyerDtls.Gstin !== 'URP')
-        sez.add(inv.BuyerDtls.Gstin);
-    }
-    return { sellers: [...sellers], sez: [...sez] };
-  });
 }
 
 function topicsFor(id: string) {
@@ -105,23 +87,14 @@ async function runAll(opts: DemoOptions, ids: string[], started: number): Promis
     try {
       const connector = connectors[id as keyof typeof connectors] as Connector | undefined;
       if (!connector) throw new Error(`unknown connector ${id}`);
-      const input = join(opts.root, 'connectors', id, 'samples', 'events.ndjson');
-      if (!existsSync(input)) throw new Error(`no sample events at ${input}`);
-      const lines = readFileSync(input, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '');
+      const input = sampleFile(opts.root, id);
+      const lines = readSampleLines(opts.root, id);
       const decoder = new JsonEventDecoder({ readerSchema: connector.avroSchema });
-      const { sellers, sez } = await parties(connector, decoder, lines);
-      const admin = sandboxAdmin(sandbox.credentials);
-      const credentials = [];
-      for (const gstin of sellers)
-        credentials.push(await admin.createAccount(`demo_${id}_${gstin.slice(2, 7)}`.toLowerCase(), gstin));
-      for (const gstin of sez)
-        await admin.call('PUT', `taxpayers/${gstin}`, {
-          txpType: 'SEZ',
-          status: 'ACT',
-          stateCode: gstin.slice(0, 2),
-        });
+      const credentials = await onboardParties(
+        sandboxAdmin(sandbox.credentials),
+        await partiesOf(connector, lines),
+        `demo_${id}`,
+      );
 
       const client = createIrpClient(
         {

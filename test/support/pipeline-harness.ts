@@ -116,7 +116,7 @@ export async function pipelineTopics(prefix: string, partitions = 3): Promise<Pi
 }
 
 /**
- * A source config (the same shape as config/sources/*.yaml) for this broker and sandbox. Secrets are
+ * A source config (the same shape as config/local/*.yaml) for this broker and sandbox. Secrets are
  * env references; `env` holds their values for the runner or a child process.
  */
 export async function sourceConfig(

@@ -1,16 +1,21 @@
 import type { Command } from 'commander';
 import { CliError } from '../io.js';
 
-/** `irp-bridge check-config FILE`: validate one source config; exit 0 valid, 1 invalid, 2 unreadable. */
+/**
+ * `irp-bridge check-config FILE`: the checks `irp-bridge run` makes before it starts (start-checks.ts),
+ * without connecting to anything: the shape (unknown keys, types, URLs, ports, lists), the connector,
+ * keys, certificates and credentials files, the Avro schema resolution, and with `--resolve-secrets`
+ * every SecretRef. Every problem in one pass; exit 0 valid, 1 invalid, 2 unreadable.
+ */
 export function register(program: Command): void {
   program
     .command('check-config')
-    .description('check a source config (YAML) and report every problem with its path')
-    .argument('<file>', 'config/sources/<erp>.yaml')
-    .option('--resolve-secrets', 'also check that every referenced secret (env var or file) is available')
+    .description('check a source config with the start-up checks of `run`, every problem with its path')
+    .argument('<file>', 'a source config (config/local/<erp>.yaml)')
+    .option('--resolve-secrets', 'also resolve every secret reference (env var or file), as `run` does')
     .action(async (file: string, opts: { resolveSecrets?: boolean }) => {
-      const { ConfigError, loadSourceConfig, resolveSecret } = await import('../../config/load.js');
-      const { connectorById } = await import('../../pipeline/connectors.js');
+      const { ConfigError, loadSourceConfig } = await import('../../config/load.js');
+      const { startChecks } = await import('../start-checks.js');
       let loaded;
       try {
         loaded = loadSourceConfig(file);
@@ -21,40 +26,20 @@ export function register(program: Command): void {
         }
         throw err;
       }
-      const { config, baseDir } = loaded;
-      const problems: string[] = [];
-      const connector = connectorById(config.connector);
-      if (!connector) problems.push(`connector: unknown connector "${config.connector}"`);
-      else {
-        // Building the decoder reads the writer schema and checks it resolves to the connector's
-        // (no network: a registry client connects on first use).
-        const { avroDecoderFromConfig } = await import('../../adapters/avro/from-config.js');
-        try {
-          await avroDecoderFromConfig(config.avro, connector, { baseDir }).close();
-        } catch (e) {
-          problems.push(`avro: ${(e as Error).message}`);
-        }
-      }
-      if (opts.resolveSecrets) {
-        config.irp.credentials.forEach((c, i) => {
-          for (const field of ['clientId', 'clientSecret', 'userName', 'password'] as const) {
-            const ref = c[field];
-            if (!ref) continue;
-            try {
-              resolveSecret(ref, baseDir);
-            } catch (e) {
-              problems.push(`irp.credentials[${i}].${field}: ${(e as Error).message}`);
-            }
-          }
-        });
-      }
+      const { config, baseDir, overrides } = loaded;
+      const { problems } = await startChecks(config, baseDir, {
+        resolveSecrets: Boolean(opts.resolveSecrets),
+      });
+      const from = overrides.map((o) => `${o.path} from ${o.variable}`).join(', ');
       if (problems.length > 0)
         throw new CliError(
-          `${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+          `${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}` +
+            (from ? `\n  (environment overrides: ${from})` : ''),
           1,
         );
       process.stdout.write(
-        `${file}: ok (source ${config.id}, connector ${config.connector}, topics ${config.kafka.inputTopics.join(', ')})\n`,
+        `${file}: ok (source ${config.id}, connector ${config.connector}, topics ${config.kafka.inputTopics.join(', ')}` +
+          `${opts.resolveSecrets ? ', secrets resolved' : ''}${from ? `; ${from}` : ''})\n`,
       );
     });
 }

@@ -10,7 +10,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run one ERP source: Kafka in, IRP out, results/errors/dead letters back to Kafka')
-    .requiredOption('--config <file>', 'source config (config/sources/<erp>.yaml)')
+    .requiredOption('--config <file>', 'source config (config/local/<erp>.yaml)')
     .action(async (opts: { config: string }) => {
       const { ConfigError, loadSourceConfig } = await import('../../config/load.js');
       let loaded;

@@ -7,6 +7,7 @@ interface SandboxCommandOptions {
   port: string;
   db: string;
   credentialsOut?: string;
+  sampleAccounts?: boolean;
   tokenValidity: string;
   strictGstin?: boolean;
   adminSecret?: string;
@@ -33,12 +34,21 @@ export function register(program: Command): void {
   program
     .command('sandbox')
     .description('run the IRP sandbox: a faithful simulator of NIC\u2019s e-invoice API')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'interface to listen on (default $IRP_SANDBOX_HOST or 127.0.0.1; the container image sets 0.0.0.0)',
+      process.env.IRP_SANDBOX_HOST || '127.0.0.1',
+    )
     .option('--port <port>', 'TCP port (0 takes a free one; the credentials file says which)', '8080')
     .option('--db <file>', 'SQLite database file, or :memory:', DEFAULT_SANDBOX_DB)
     .option(
       '--credentials-out <file>',
       'write {baseUrl, clientId, clientSecret, userName, password, gstin, publicKeyPem, signingCertPem, adminSecret} when ready',
+    )
+    .option(
+      '--sample-accounts',
+      'give every seller of the connectors\u2019 sample events an API account (and SEZ recipients their status); ' +
+        'the credentials file then lists them under "accounts" (what config/local/*.yaml read)',
     )
     .option(
       '--token-validity <minutes>',
@@ -55,10 +65,8 @@ export function register(program: Command): void {
     .option('--max-body <bytes>', 'largest request body; larger ones get error 5002', String(5 * 1024 * 1024))
     .option('--log-level <level>', 'pino log level (silent, error, warn, info, debug)', 'info')
     .action(async (opts: SandboxCommandOptions) => {
-      const [{ createSandbox, decodeFaultProfile }, { pino }] = await Promise.all([
-        import('../../sandbox/index.js'),
-        import('pino'),
-      ]);
+      const [{ createSandbox, decodeFaultProfile, sandboxAdmin, writeCredentialsFile }, { pino }] =
+        await Promise.all([import('../../sandbox/index.js'), import('pino')]);
       let faults: FaultProfile | undefined;
       if (opts.faults) {
         const { parse } = await import('yaml');
@@ -93,7 +101,8 @@ export function register(program: Command): void {
         host: opts.host,
         port: integer('--port', opts.port, 0),
         db: opts.db,
-        credentialsOut: opts.credentialsOut,
+        // With --sample-accounts the file is written once the accounts exist (below).
+        credentialsOut: opts.sampleAccounts ? undefined : opts.credentialsOut,
         tokenValidityMinutes: integer('--token-validity', opts.tokenValidity, 1),
         strictGstin: Boolean(opts.strictGstin),
         adminSecret: opts.adminSecret ?? process.env.IRP_SANDBOX_ADMIN_SECRET,
@@ -101,6 +110,27 @@ export function register(program: Command): void {
         maxBodyBytes: integer('--max-body', opts.maxBody, 1024),
         logger,
       });
+
+      if (opts.sampleAccounts) {
+        const [{ onboardParties, sampleParties }, { projectRoot }] = await Promise.all([
+          import('../samples.js'),
+          import('../paths.js'),
+        ]);
+        try {
+          const parties = await sampleParties(projectRoot());
+          const accounts = await onboardParties(sandboxAdmin(sandbox.credentials), parties, 'sample');
+          // The sandbox's own credentials file, plus every sample seller's account.
+          const withAccounts = { ...sandbox.credentials, accounts };
+          if (opts.credentialsOut) await writeCredentialsFile(opts.credentialsOut, withAccounts);
+          logger.info(
+            { sellers: parties.sellers, sez: parties.sez },
+            'IRP sandbox: an API account for every sample seller',
+          );
+        } catch (err) {
+          await sandbox.close();
+          throw new CliError(`--sample-accounts: ${(err as Error).message}`, 1);
+        }
+      }
 
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
