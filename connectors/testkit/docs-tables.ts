@@ -24,7 +24,7 @@ export function connectorTable(docPath: string): string {
   const link = (target: string) => relative(from, join(REPO_ROOT, target));
   const rows = connectorIds.map((id) => {
     const c = connectors[id];
-    return `| \`${id}\` | ${c.title} | [\`${c.schemaFile}\`](${link(c.schemaFile)}) | [${id}/README.md](${link(`connectors/${id}/README.md`)}) | [\`${id}.yaml\`](${link(`config/sources/${id}.yaml`)}) |`;
+    return `| \`${id}\` | ${c.title} | [\`${c.schemaFile}\`](${link(c.schemaFile)}) | [${id}/README.md](${link(`connectors/${id}/README.md`)}) | [\`${id}.yaml\`](${link(`config/local/${id}.yaml`)}) |`;
   });
   return [
     '| id | ERP and document | Avro schema | field map | source config |',
