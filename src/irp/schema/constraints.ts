@@ -20,6 +20,24 @@ export interface NumberConstraint {
   max?: number;
 }
 
+/** What a codec of this module enforces, for documentation (JSON Schema, OpenAPI, the portal). */
+export type CodecConstraint =
+  | ({ kind: 'string' } & StringConstraint)
+  | ({ kind: 'number' } & NumberConstraint)
+  | { kind: 'non-empty-array' };
+
+const constraints = new WeakMap<object, CodecConstraint>();
+
+function documented<T extends object>(codec: T, constraint: CodecConstraint): T {
+  constraints.set(codec, constraint);
+  return codec;
+}
+
+/** What a codec made by `irpString`, `irpNumber` or `nonEmptyArray` enforces (enums: `IrpEnumType`). */
+export function codecConstraint(codec: object): CodecConstraint | undefined {
+  return constraints.get(codec);
+}
+
 /** Why a constrained value failed, in words an ERP team can act on. */
 export function describeStringProblem(value: string, c: StringConstraint): string | undefined {
   if (c.values && !c.values.includes(value)) return `must be one of ${c.values.join(', ')}`;
@@ -37,7 +55,7 @@ export function describeNumberProblem(value: number, c: NumberConstraint): strin
 }
 
 export function irpString(name: string, c: StringConstraint): t.Type<string, string, unknown> {
-  return new t.Type<string, string, unknown>(
+  const codec = new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && describeStringProblem(u, c) === undefined,
     (u, ctx) => {
@@ -48,6 +66,7 @@ export function irpString(name: string, c: StringConstraint): t.Type<string, str
     },
     t.identity,
   );
+  return documented(codec, { kind: 'string', ...c });
 }
 
 /**
@@ -91,7 +110,7 @@ export function irpEnum<V extends string>(
 }
 
 export function irpNumber(name: string, c: NumberConstraint): t.Type<number, number, unknown> {
-  return new t.Type<number, number, unknown>(
+  const codec = new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && describeNumberProblem(u, c) === undefined,
     (u, ctx) => {
@@ -102,6 +121,7 @@ export function irpNumber(name: string, c: NumberConstraint): t.Type<number, num
     },
     t.identity,
   );
+  return documented(codec, { kind: 'number', ...c });
 }
 
 /** An object block: required and optional properties, unknown properties stripped. */
@@ -111,5 +131,8 @@ export function block<R extends t.Props, O extends t.Props>(name: string, requir
 
 /** A JSON array with a minimum length (the schema's ItemList needs one item). */
 export function nonEmptyArray<C extends t.Mixed>(item: C, name: string) {
-  return t.refinement(t.array(item), (items) => items.length > 0, name);
+  return documented(
+    t.refinement(t.array(item), (items) => items.length > 0, name),
+    { kind: 'non-empty-array' },
+  );
 }

@@ -15,6 +15,7 @@ import type { SandboxClock } from '../clock.js';
 import type { IrpRoute } from '../http/irp-routes.js';
 import type { TaxpayerMaster } from '../services/taxpayer-master.js';
 import type { SandboxStore } from '../store/index.js';
+import { addDocsRoutes } from './docs/docs-routes.js';
 import { html } from './html.js';
 import {
   accountPage,
@@ -116,6 +117,7 @@ export class Portal {
     });
     this.store.deleteExpiredSessions(deps.clock.nowMs());
     this.addAccountRoutes();
+    addDocsRoutes(this, deps.routes);
     this.route({ method: 'GET', path: '/assets/*', handle: (ctx) => this.asset(ctx) });
   }
 

@@ -44,7 +44,7 @@ export class FormClient {
     });
     this.remember(res);
     const text = await res.text();
-    const csrf = /<meta name="csrf-token" content="([^"]*)">/.exec(text);
+    const csrf = /<meta name="csrf-token" content="([^"]*)"\s*\/?>/.exec(text);
     if (csrf) this.csrf = csrf[1]!;
     return { status: res.status, location: res.headers.get('location'), text, headers: res.headers };
   }
@@ -86,7 +86,7 @@ export function textOf(htmlText: string, className: string): string[] {
 /** OTPs in the outbox page, newest first, by channel. */
 export function outboxOtps(htmlText: string): { mobile: string[]; email: string[] } {
   const out = { mobile: [] as string[], email: [] as string[] };
-  for (const m of htmlText.matchAll(/data-channel="(mobile|email)">(\d{6}) is your OTP/g))
+  for (const m of htmlText.matchAll(/data-channel="(mobile|email)">\s*(\d{6}) is your OTP/g))
     out[m[1] as 'mobile' | 'email'].push(m[2]!);
   return out;
 }
@@ -94,7 +94,7 @@ export function outboxOtps(htmlText: string): { mobile: string[]; email: string[
 /** Values of the credentials list (`<dt>label</dt><dd><code>value</code>`). */
 export function credentials(htmlText: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of htmlText.matchAll(/<dt>([^<]+)<\/dt><dd><code id="cred-\d+">([^<]*)<\/code>/g))
+  for (const m of htmlText.matchAll(/<dt>([^<]+)<\/dt>\s*<dd>\s*<code id="cred-\d+">([^<]*)<\/code>/g))
     out[m[1]!] = decode(m[2]!);
   return out;
 }
