@@ -19,8 +19,12 @@ export type FailureFamily =
   | 'rejected'
   /** 2150 where the registered document differs from the submitted one */
   | 'conflict'
+  /** the record needs configuration this source lacks (its seller GSTIN has no IRP credentials) */
+  | 'configuration'
   /** credentials or account wrong: stop consuming and surface, never loop */
   | 'credentials'
+  /** the IRP has no such API (HTTP 404/405): a wrong base URL or path; stop and surface, never loop */
+  | 'operator'
   /** network, timeouts, 5xx, 5002, open circuit: keep the record and retry later */
   | 'transient';
 
@@ -33,7 +37,9 @@ export const ROUTES: { readonly [F in FailureFamily]: Route } = {
   validation: 'errors',
   rejected: 'errors',
   conflict: 'errors',
+  configuration: 'errors',
   credentials: 'halt',
+  operator: 'halt',
   transient: 'retry',
 };
 

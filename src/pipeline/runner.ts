@@ -290,8 +290,8 @@ export class PipelineRunner {
     this.metrics.halted.set({ source: this.config.sourceId }, 1);
     this.source.pause(this.source.assignment());
     this.log.error(
-      { code: f.code, message: f.message },
-      'IRP credentials failure: source halted, fix the credentials and restart',
+      { code: f.code, family: f.family, message: f.message },
+      `IRP ${f.family} failure: source halted, fix the configuration and restart`,
     );
     this.notify();
     void this.source.stop().catch((err: unknown) => this.log.error({ err }, 'stopping the source failed'));

@@ -6,7 +6,7 @@
  */
 import type { Connector, MappedEvent } from '../../connectors/types.js';
 import { validateInvoice, type ValidationContext } from '../irp/validate/index.js';
-import { failure, type Failure } from './failures.js';
+import { failure, routeOf, type Failure } from './failures.js';
 import { deadLetterRecord, errorRecord, resultRecord, type OutputContext } from './outputs.js';
 import type { EventDecoder, IrpGateway, OutputRecord, SourceMessage } from './ports.js';
 
@@ -115,10 +115,10 @@ export async function submit(deps: StageDeps, msg: SourceMessage, event: MappedE
     };
   }
   const f = answer.failure;
-  switch (f.family) {
-    case 'credentials':
+  switch (routeOf(f)) {
+    case 'halt':
       return { type: 'halt', failure: f };
-    case 'transient':
+    case 'retry':
       return { type: 'retry', failure: f };
     default: {
       const payload = event.kind === 'generate' ? event.invoice : event;

@@ -1,11 +1,24 @@
 /**
  * irp-gateway over the IRP client: turns a mapped event into the right API calls and the client's
  * outcome into the pipeline's success or failure. Cancel and e-way-bill events without an IRN look it up
- * by document details first (the ERP often never stored it).
+ * by document details first (the ERP often never stored it); past the IRP's retrieval window, where
+ * that look-up answers 2283, the IRN is computed from the document details (it is deterministic).
+ *
+ * It also remembers when the IRP was unavailable, so a document that outlived its 30-day reporting
+ * window while it waited (2305) is reported with the outage that made it late.
  */
 import type { CancelEvent, EwbEvent, MappedEvent } from '../../../connectors/types.js';
-import type { ApiOutcome, GenerateOutcome, IrpClient } from '../../irp/client/index.js';
-import { failure, type Failure } from '../../pipeline/failures.js';
+import type {
+  ApiOutcome,
+  CancelOutcome,
+  GenerateOutcome,
+  IrpClient,
+  RecoveredPartialOutcome,
+} from '../../irp/client/index.js';
+import { parseIrpDate } from '../../irp/dates.js';
+import { computeIrn } from '../../irp/irn.js';
+import { REPORTING_WINDOW_DAYS } from '../../irp/validate/rules/document.js';
+import { failure, type Failure, type FailureDetail } from '../../pipeline/failures.js';
 import type { IrpGateway, IrpSuccess } from '../../pipeline/ports.js';
 
 type Answer = { ok: true; success: IrpSuccess } | { ok: false; failure: Failure };
@@ -25,14 +38,27 @@ const RESULT_FIELDS = [
   'CancelDate',
 ] as const;
 
+function hours(ms: number): string {
+  return ms >= 2 * 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.round(ms / 60_000)} min`;
+}
+
+function withDetail(f: Failure, detail: FailureDetail): Failure {
+  return { ...f, errors: [...f.errors, detail] };
+}
+
 function pick(data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of RESULT_FIELDS) if (data[k] !== undefined && data[k] !== null) out[k] = data[k];
   return out;
 }
 
+type Unsuccessful = Exclude<
+  GenerateOutcome<unknown> | CancelOutcome<unknown>,
+  { kind: 'success' } | { kind: 'recovered-partial' }
+>;
+
 /** Maps every non-success outcome to its failure family (compile-time exhaustive over `kind`). */
-export function outcomeFailure(outcome: Exclude<GenerateOutcome<unknown>, { kind: 'success' }>): Failure {
+export function outcomeFailure(outcome: Unsuccessful): Failure {
   switch (outcome.kind) {
     case 'rejected':
       return failure(
@@ -57,10 +83,20 @@ export function outcomeFailure(outcome: Exclude<GenerateOutcome<unknown>, { kind
         },
         ...outcome.errors,
       ]);
+    case 'unconfigured-gstin':
+      return failure('configuration', 'submit', [
+        {
+          code: 'GSTIN_NOT_CONFIGURED',
+          message: `${outcome.message}: add it to irp.credentials, or route its documents to a source that has it`,
+          detail: outcome.gstin,
+        },
+      ]);
     case 'credentials':
       return failure('credentials', 'submit', [
         { code: outcome.code, message: `${outcome.message} (GSTIN ${outcome.gstin})` },
       ]);
+    case 'operator':
+      return failure('operator', 'submit', [{ code: outcome.code, message: outcome.message }]);
     case 'transient-exhausted':
       return failure('transient', 'submit', [
         {
@@ -73,20 +109,113 @@ export function outcomeFailure(outcome: Exclude<GenerateOutcome<unknown>, { kind
   }
 }
 
+/** What a partly recovered registration publishes: what the IRP confirmed, and what it could not show. */
+function partialOf(outcome: RecoveredPartialOutcome<unknown>): Record<string, unknown> {
+  return {
+    missing: outcome.missing,
+    unverified: outcome.unverified,
+    reason: outcome.reason,
+    errors: outcome.errors,
+  };
+}
+
 function answer<T extends object>(
-  outcome: ApiOutcome<T> | GenerateOutcome<T>,
+  outcome: ApiOutcome<T> | GenerateOutcome<T> | CancelOutcome<T>,
   extra: Record<string, unknown> = {},
 ): Answer {
+  if (outcome.kind === 'recovered-partial') {
+    const data: Record<string, unknown> = {
+      ...pick(outcome.data as Record<string, unknown>),
+      ...extra,
+      partial: partialOf(outcome),
+    };
+    if (outcome.info.length > 0) data.InfoDtls = outcome.info;
+    return { ok: true, success: { data, recovered: true } };
+  }
   if (outcome.kind !== 'success') return { ok: false, failure: outcomeFailure(outcome) };
   const data = { ...pick(outcome.data as Record<string, unknown>), ...extra };
   if (outcome.info.length > 0) data.InfoDtls = outcome.info;
   return { ok: true, success: { data, recovered: outcome.recovered } };
 }
 
+/** One period in which the IRP did not answer (transient failures or an open circuit). */
+export interface Outage {
+  from: number;
+  /** Absent while it lasts. */
+  until?: number;
+  /** The last transient code seen (5002, HTTP 503, CIRCUIT_OPEN …). */
+  code: string;
+}
+
+const MAX_OUTAGES = 64;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface ClientIrpGatewayOptions {
+  /** Clock of the outage record and the reporting-window arithmetic. Default `Date.now`. */
+  now?: () => number;
+}
+
 export class ClientIrpGateway implements IrpGateway {
-  constructor(private readonly client: IrpClient) {}
+  private readonly outages: Outage[] = [];
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: IrpClient,
+    options: ClientIrpGatewayOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   async submit(event: MappedEvent): Promise<Answer> {
+    const answered = await this.dispatch(event);
+    this.observe(answered);
+    if (!answered.ok && event.kind === 'generate' && answered.failure.errors.some((e) => e.code === '2305')) {
+      const late = this.explainLate(event.invoice.DocDtls.Dt);
+      if (late) return { ok: false, failure: withDetail(answered.failure, late) };
+    }
+    return answered;
+  }
+
+  /**
+   * For a document past its 30-day reporting window (2305): the outages that overlapped the window, as
+   * one more finding for the errors topic, so a rejection caused by waiting out an IRP outage says so.
+   */
+  explainLate(docDate: string): FailureDetail | undefined {
+    const opened = parseIrpDate(docDate);
+    if (!opened) return undefined;
+    const closed = opened.getTime() + REPORTING_WINDOW_DAYS * DAY_MS;
+    const now = this.now();
+    const overlapping = this.outages.filter((o) => o.from < closed && (o.until ?? now) > opened.getTime());
+    if (overlapping.length === 0) return undefined;
+    const spans = overlapping.map(
+      (o) =>
+        `${new Date(o.from).toISOString()} to ${o.until === undefined ? 'now' : new Date(o.until).toISOString()} (${hours((o.until ?? now) - o.from)}, last ${o.code})`,
+    );
+    return {
+      code: 'IRP_OUTAGE',
+      message: `the IRP was unavailable ${spans.join('; ')} while the document's ${REPORTING_WINDOW_DAYS}-day reporting window (document date ${docDate}) ran; it closed ${new Date(closed).toISOString()}`,
+      path: 'DocDtls.Dt',
+    };
+  }
+
+  /** The outages seen, oldest first (at most the last 64). */
+  outageHistory(): readonly Outage[] {
+    return this.outages;
+  }
+
+  private observe(answered: Answer): void {
+    const last = this.outages[this.outages.length - 1];
+    const ongoing = last && last.until === undefined ? last : undefined;
+    if (!answered.ok && answered.failure.family === 'transient') {
+      if (ongoing) ongoing.code = answered.failure.code;
+      else {
+        this.outages.push({ from: this.now(), code: answered.failure.code });
+        if (this.outages.length > MAX_OUTAGES) this.outages.shift();
+      }
+    } else if (ongoing) ongoing.until = this.now();
+  }
+
+  private async dispatch(event: MappedEvent): Promise<Answer> {
     switch (event.kind) {
       case 'generate':
         return answer(await this.client.generateIrn(event.invoice));
@@ -104,10 +233,25 @@ export class ClientIrpGateway implements IrpGateway {
       docNo: event.docNo,
       docDate: event.docDate,
     });
-    if (found.kind !== 'success') return { failed: { ok: false, failure: outcomeFailure(found) } };
-    return { irn: found.data.Irn };
+    if (found.kind === 'success') return { irn: found.data.Irn };
+    // Past the retrieval window the IRP will not look the document up; its IRN is deterministic.
+    if (found.kind === 'rejected' && found.errors.every((e) => e.code === '2283')) {
+      try {
+        return {
+          irn: computeIrn({
+            gstin: event.gstin,
+            docType: event.docType,
+            docNo: event.docNo,
+            docDate: event.docDate,
+            asOf: new Date(this.now()),
+          }),
+        };
+      } catch {
+        // an impossible document date: report the look-up's answer
+      }
+    }
+    return { failed: { ok: false, failure: outcomeFailure(found) } };
   }
-
   private async cancel(event: CancelEvent): Promise<Answer> {
     const irn = await this.irnOf(event);
     if ('failed' in irn) return irn.failed;

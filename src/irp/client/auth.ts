@@ -112,10 +112,9 @@ export async function login(req: LoginRequest): Promise<AuthResult> {
       return { ok: false, kind: 'transient', cause: classified.cause };
     case 'credentials':
       return { ok: false, kind: 'credentials', code: classified.code, message: classified.message };
-    case 'rejected': {
-      const first = classified.errors[0]!;
-      return { ok: false, kind: 'credentials', code: first.code, message: first.message };
-    }
+    case 'operator':
+      // No auth API at that path: the login cannot succeed as configured (a person must fix it).
+      return { ok: false, kind: 'credentials', code: classified.code, message: classified.message };
     case 'envelope':
       break;
   }

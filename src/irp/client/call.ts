@@ -23,7 +23,8 @@ export type Final<T> =
   | { kind: 'success'; data: T; info: InfoDetail[] }
   | { kind: 'rejected'; errors: IrpErrorItem[]; info: InfoDetail[] }
   | { kind: 'duplicate'; errors: IrpErrorItem[]; info: InfoDetail[] }
-  | { kind: 'credentials'; code: string; message: string };
+  | { kind: 'credentials'; code: string; message: string }
+  | { kind: 'operator'; code: string; message: string; status: number };
 
 export interface CallOptions {
   /** Budget of the whole call including retries; default from config. */
@@ -52,7 +53,7 @@ export interface ExchangeEvent {
   gstin: string;
   status?: number;
   ms: number;
-  result: 'success' | 'rejected' | 'duplicate' | 'credentials' | 'token' | 'transient';
+  result: 'success' | 'rejected' | 'duplicate' | 'credentials' | 'operator' | 'token' | 'transient';
   codes?: string[];
   transientReason?: string;
 }
@@ -121,9 +122,9 @@ async function exchangeOnce<T>(
       value: { kind: 'credentials', code: classified.code, message: classified.message },
     };
   }
-  if (classified.kind === 'rejected') {
-    event({ status: res.status, result: 'rejected', codes: classified.errors.map((e) => e.code) });
-    return { kind: 'final', value: { kind: 'rejected', errors: classified.errors, info: [] } };
+  if (classified.kind === 'operator') {
+    event({ status: res.status, result: 'operator', codes: [classified.code] });
+    return { kind: 'final', value: classified };
   }
 
   const envelope = classified.envelope;

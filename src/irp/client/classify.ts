@@ -41,17 +41,24 @@ export function isCredentialsCode(code: string): boolean {
   return lookupErrorCode(code)?.category === 'auth';
 }
 
+/** Whether NIC's catalogue (error-codes.tsv) knows the code. */
+export function isKnownCode(code: string): boolean {
+  return code === 'SYS_5001' || lookupErrorCode(code) !== undefined;
+}
+
 /**
- * Classifies the `ErrorDetails` of an API response. Precedence: token, credentials, duplicate; a
- * response is transient only if every code is; anything else — unknown codes included — is a
- * rejection, because retrying an unknown answer risks an error storm.
+ * Classifies the `ErrorDetails` of an API response. Precedence: token, credentials, duplicate; then a
+ * response naming at least one catalogued business or schema code is a rejection (the document has a
+ * known fault). What is left — system codes and codes the catalogue does not know — is transient:
+ * an unknown code says nothing against the invoice, so it is retried with backoff and, if it persists,
+ * reported as unclassified by the caller's bound on retries, never as the invoice's fault.
  */
 export function classifyIrpErrors(errors: readonly IrpErrorItem[]): ErrorClass {
   if (errors.some((e) => TOKEN_CODES.has(e.code))) return 'token';
   if (errors.some((e) => isCredentialsCode(e.code))) return 'credentials';
   if (errors.some((e) => DUPLICATE_CODES.has(e.code))) return 'duplicate';
-  if (errors.length > 0 && errors.every((e) => isTransientCode(e.code))) return 'transient';
-  return 'rejected';
+  if (errors.some((e) => isKnownCode(e.code) && !isTransientCode(e.code))) return 'rejected';
+  return 'transient';
 }
 
 /**
@@ -67,16 +74,17 @@ export type HttpClass =
   | { kind: 'envelope'; envelope: Envelope }
   | { kind: 'transient'; cause: TransientCause }
   | { kind: 'credentials'; code: string; message: string }
-  | { kind: 'rejected'; errors: IrpErrorItem[] };
+  | { kind: 'operator'; code: string; message: string; status: number };
 
 /**
- * Classifies a complete HTTP response. 5xx, 408 and 429 are transient whatever the body says; 404
- * and 405 are rejections (a wrong path does not heal by itself); a readable envelope is handed on; an
- * unreadable body is transient on 2xx (a garbled answer), a credentials problem on 401/403, and a
- * rejection on other 4xx.
+ * Classifies a complete HTTP response. 5xx, 408, 425 and 429 are transient whatever the body says;
+ * 404 and 405 are an operator's problem (no such API: a wrong base URL or path — it does not heal by
+ * itself, and it is never the document's fault); a readable envelope is handed on; an unreadable body
+ * is a credentials problem on 401/403 and otherwise transient — a proxy, gateway or firewall answered
+ * instead of the IRP, which says nothing about the document.
  */
 export function classifyHttpResponse(res: HttpResponse): HttpClass {
-  if (res.status >= 500 || res.status === 408 || res.status === 429) {
+  if (res.status >= 500 || res.status === 408 || res.status === 425 || res.status === 429) {
     return {
       kind: 'transient',
       cause: { reason: 'http-status', status: res.status, message: `HTTP ${res.status} from the IRP` },
@@ -85,24 +93,31 @@ export function classifyHttpResponse(res: HttpResponse): HttpClass {
   // A wrong path or method does not heal by itself, whatever envelope the server wraps it in.
   if (res.status === 404 || res.status === 405) {
     return {
-      kind: 'rejected',
-      errors: [
-        {
-          code: `HTTP_${res.status}`,
-          message: `HTTP ${res.status}: the IRP has no such API (check paths in the config)`,
-        },
-      ],
+      kind: 'operator',
+      code: `HTTP_${res.status}`,
+      status: res.status,
+      message: `HTTP ${res.status}: the IRP has no such API (check irp.baseUrl and the API paths in the configuration)`,
     };
   }
   const envelope = parseEnvelope(res.body);
   if (!isGarbled(envelope)) return { kind: 'envelope', envelope };
+  if (res.status === 401 || res.status === 403)
+    return {
+      kind: 'credentials',
+      code: `HTTP_${res.status}`,
+      message: `HTTP ${res.status} without an IRP envelope (${envelope.garbled})`,
+    };
   if (res.status >= 200 && res.status < 300) {
     return { kind: 'transient', cause: { reason: 'garbled', status: res.status, message: envelope.garbled } };
   }
-  const code = `HTTP_${res.status}`;
-  const message = `HTTP ${res.status} without an IRP envelope (${envelope.garbled})`;
-  if (res.status === 401 || res.status === 403) return { kind: 'credentials', code, message };
-  return { kind: 'rejected', errors: [{ code, message }] };
+  return {
+    kind: 'transient',
+    cause: {
+      reason: 'http-status',
+      status: res.status,
+      message: `HTTP ${res.status} without an IRP envelope (${envelope.garbled}): answered by something other than the IRP`,
+    },
+  };
 }
 
 /** A transport failure as a transient cause. */
@@ -110,11 +125,15 @@ export function transientFromTransport(error: TransportError): TransientCause {
   return { reason: error.reason, message: error.message };
 }
 
-/** A transient cause for an IRP envelope whose codes are all system faults. */
+/**
+ * A transient cause for an IRP envelope whose codes are all system faults (`irp-system`) or include
+ * codes the catalogue does not know (`unknown-code`: the IRP answered, so the breaker does not count it).
+ */
 export function transientFromErrors(errors: readonly IrpErrorItem[]): TransientCause {
-  const first = errors[0];
+  const unknown = errors.find((e) => !isKnownCode(e.code));
+  const first = unknown ?? errors[0];
   return {
-    reason: 'irp-system',
+    reason: unknown ? 'unknown-code' : 'irp-system',
     code: first?.code,
     message: errors.map((e) => `${e.code}: ${e.message}`).join('; '),
   };

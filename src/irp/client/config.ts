@@ -63,7 +63,10 @@ export const IrpClientConfigCodec = t.intersection([
     credentials: t.array(GstinCredentialsCodec),
   }),
   t.partial({
-    /** Certificate (PEM) that signs SignedInvoice/SignedQRCode; enables signature verification. */
+    /**
+     * Certificates (PEM) that sign SignedInvoice/SignedQRCode; enables signature verification. May hold
+     * several (NIC rotates its signing certificate; older registrations keep the older signature).
+     */
     signingCertPem: t.string,
     authVersion: AuthVersionCodec,
     timeouts: t.partial({ requestMs: Positive, authMs: Positive, connectMs: Positive }),
@@ -105,6 +108,13 @@ export const IrpClientConfigCodec = t.intersection([
       credentialsRetryAfterMs: Positive,
     }),
     paths: PathsCodec,
+    recovery: t.partial({
+      /**
+       * How long a 2150 recovery keeps re-reading a registration that DUPIRN named but the IRP still
+       * reports as not found (default 30 s).
+       */
+      settleMs: Positive,
+    }),
   }),
 ]);
 
@@ -150,6 +160,7 @@ export interface ResolvedIrpClientConfig {
     credentialsRetryAfterMs: number;
   };
   paths: ApiPaths;
+  recovery: { settleMs: number };
 }
 
 /** NIC honours ForceRefreshAccessToken only in the token's last 10 minutes (README §4). */
@@ -234,6 +245,7 @@ export function resolveIrpClientConfig(
         credentialsRetryAfterMs: c.session?.credentialsRetryAfterMs ?? 10 * 60 * 1000,
       },
       paths: { ...DEFAULT_PATHS, ...(c.paths ?? {}) },
+      recovery: { settleMs: c.recovery?.settleMs ?? 30_000 },
     },
   };
 }

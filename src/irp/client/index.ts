@@ -26,9 +26,11 @@ import { resolveIrpClientConfig, type GstinCredentials, type ResolvedIrpClientCo
 import { UndiciTransport, type HttpTransport } from './http.js';
 import type {
   ApiOutcome,
+  CancelOutcome,
   GenerateOutcome,
   InfoDetail,
   IrpErrorItem,
+  RecoveredPartialOutcome,
   RejectedOutcome,
   SuccessOutcome,
 } from './outcome.js';
@@ -124,7 +126,11 @@ export interface IrpClientStats {
 
 /** The client port the pipeline uses. Every function resolves; none throws for an IRP failure. */
 export interface IrpClient {
-  /** Generate IRN. A 2150 is resolved into `success` (`recovered: true`) or `conflict`. */
+  /**
+   * Generate IRN. A 2150 is resolved into `success` (`recovered: true`), `recovered-partial` (past the
+   * retrieval window) or `conflict`; a 3028/3029 is answered with Sync GSTIN and, if the parties are
+   * active on the common portal, one more attempt.
+   */
   generateIrn(invoice: SubmittedInvoice, options?: GenerateOptions): Promise<GenerateOutcome<IrnDetails>>;
   /** Get e-invoice by IRN (within the IRP's retrieval window). */
   getByIrn(gstin: string, irn: string, options?: CallOptions): Promise<ApiOutcome<IrnDetails>>;
@@ -136,13 +142,14 @@ export interface IrpClient {
   ): Promise<ApiOutcome<IrnDetails>>;
   /**
    * Cancel IRN (within 24 hours, no active EWB). Cancelling an already cancelled IRN (a replay) is a
-   * success with `recovered: true` and an empty `CancelDate`.
+   * success with `recovered: true` and an empty `CancelDate`; past the IRP's retrieval window, where
+   * the IRN can no longer be read to confirm it, a `recovered-partial` result.
    */
   cancelIrn(
     gstin: string,
     request: CancelIrnRequest,
     options?: CallOptions,
-  ): Promise<ApiOutcome<CancelIrnData>>;
+  ): Promise<CancelOutcome<CancelIrnData>>;
   /** Get GSTIN details of `target` as session `gstin`. */
   gstinDetails(gstin: string, target: string, options?: CallOptions): Promise<ApiOutcome<GstinDetails>>;
   /** Sync GSTIN details of `target` from the GST common portal. */
@@ -197,6 +204,11 @@ function isResolved(config: unknown): config is ResolvedIrpClientConfig {
 
 /** NIC's answer to cancelling an IRN that is already cancelled (README §2: message unconfirmed). */
 const ALREADY_CANCELLED = '9999';
+
+/** "GSTIN is invalid" / "inactive or cancelled": possibly the IRP's stale taxpayer cache (README §2). */
+const REGISTRATION_CODES: ReadonlySet<string> = new Set(['3028', '3029']);
+
+type MaybeShipTo = { ShipDtls?: { Gstin?: unknown } | null };
 
 type Internal<T> = ApiOutcome<T> | { kind: 'duplicate'; errors: IrpErrorItem[]; info: InfoDetail[] };
 
@@ -321,11 +333,11 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
     const gstin = gstinRaw.toUpperCase();
     const cred = cfg.credentials.get(gstin);
     if (!cred) {
+      // The document's problem (a seller missing from the configuration), not the client's: no request.
       return {
-        kind: 'credentials',
+        kind: 'unconfigured-gstin',
         gstin,
-        code: 'CLIENT_NO_CREDENTIALS',
-        message: `no IRP credentials configured for GSTIN ${gstin}`,
+        message: `no IRP credentials are configured for GSTIN ${gstin}`,
       };
     }
     const session = sessionFor(cred);
@@ -362,6 +374,9 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
         return { kind: 'success', data: final.data, recovered: false, info: final.info };
       case 'credentials':
         return { kind: 'credentials', gstin, code: final.code, message: final.message };
+      case 'operator':
+        log.error({ gstin, api: call.api, code: final.code, path: call.path }, 'irp api not found');
+        return { kind: 'operator', code: final.code, message: final.message, status: final.status };
       case 'rejected':
       case 'duplicate':
         return final;
@@ -415,11 +430,63 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
     );
   }
 
+  /**
+   * Sync GSTIN for every party of a rejected invoice (seller, buyer, ship-to; URP skipped), as NIC
+   * advises on 3028/3029. `retry` when the common portal shows them all active, `note` (the statuses,
+   * for the rejection) when it does not, or the sync's own outcome when it failed in a way that heals.
+   */
+  async function syncParties(
+    gstin: string,
+    invoice: SubmittedInvoice,
+    options: CallOptions,
+  ): Promise<
+    | { kind: 'retry'; note: string }
+    | { kind: 'note'; note: string }
+    | { kind: 'outcome'; outcome: GenerateOutcome<IrnDetails> }
+  > {
+    const parties = new Set(
+      [invoice.SellerDtls?.Gstin, invoice.BuyerDtls?.Gstin, (invoice as MaybeShipTo).ShipDtls?.Gstin]
+        .filter((g): g is string => typeof g === 'string' && /^[0-9]{2}[0-9A-Z]{13}$/i.test(g))
+        .map((g) => g.toUpperCase()),
+    );
+    const statuses: string[] = [];
+    let allActive = parties.size > 0;
+    for (const party of parties) {
+      const synced = await client.syncGstin(gstin, party, options);
+      if (synced.kind === 'success') {
+        const status = synced.data.Status?.toUpperCase() ?? 'unknown';
+        statuses.push(`${party} ${status}`);
+        if (status !== 'ACT' && status !== 'PRO') allActive = false;
+      } else if (synced.kind === 'rejected') {
+        statuses.push(`${party} ${synced.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`);
+        allActive = false;
+      } else return { kind: 'outcome', outcome: synced };
+    }
+    const note = `Sync GSTIN from the common portal: ${statuses.join(', ') || 'no party GSTIN'}`;
+    return allActive ? { kind: 'retry', note } : { kind: 'note', note };
+  }
+
   const client: IrpClient = {
     async generateIrn(invoice, options = {}) {
       const startedAt = now();
       const gstin = options.gstin ?? invoice.SellerDtls?.Gstin ?? '';
-      const outcome = await execute(gstin, apiCalls.generateIrn(cfg.paths, invoice), options);
+      const call = apiCalls.generateIrn(cfg.paths, invoice);
+      let outcome = await execute(gstin, call, options);
+      if (outcome.kind === 'rejected' && outcome.errors.some((e) => REGISTRATION_CODES.has(e.code))) {
+        // NIC: 3028/3029 may come from the IRP's stale copy of the taxpayer master. Sync the parties
+        // from the common portal and, if they are active there, send the invoice once more.
+        const synced = await syncParties(gstin, invoice, followUpOptions(options, startedAt));
+        if (synced.kind === 'outcome') return count(synced.outcome);
+        if (synced.kind === 'retry') {
+          log.info({ gstin, synced: synced.note }, 'irp taxpayer cache synced: generate retried once');
+          outcome = await execute(gstin, call, followUpOptions(options, startedAt));
+        } else {
+          outcome = {
+            ...outcome,
+            errors: [...outcome.errors, { code: 'SYNC_GSTIN', message: synced.note }],
+          };
+        }
+      }
       if (outcome.kind !== 'duplicate') return count(outcome);
       if (!outcome.errors.some((e) => e.code === '2150')) {
         const rejected: RejectedOutcome = { kind: 'rejected', errors: outcome.errors, info: outcome.info };
@@ -430,6 +497,8 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
         getByIrn: (irn) => getByIrn(gstin, irn, follow),
         getByDocDetails: (query) => getByDocDetails(gstin, query, follow),
         verifier,
+        now,
+        settleMs: cfg.recovery.settleMs,
       });
       if (recovered.kind === 'conflict') {
         log.warn(
@@ -438,6 +507,16 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
         );
       } else if (recovered.kind === 'success') {
         log.info({ gstin, irn: recovered.data.Irn }, 'irp duplicate recovered');
+      } else if (recovered.kind === 'recovered-partial') {
+        log.warn(
+          {
+            gstin,
+            irn: recovered.data.Irn,
+            missing: recovered.missing,
+            codes: recovered.errors.map((e) => e.code),
+          },
+          'irp duplicate recovered in part: the registration can no longer be read',
+        );
       }
       return count(recovered);
     },
@@ -453,7 +532,8 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
       // A replayed cancel, or a retry after a lost answer, meets "not active": if the IRN is indeed
       // cancelled, the intent is fulfilled. NIC does not return the cancel date on a re-read.
       const current = await getByIrn(gstin, request.Irn, followUpOptions(options, startedAt));
-      if (current.kind === 'success' && current.data.Status?.toUpperCase() === 'CNL') {
+      if (current.kind === 'success') {
+        if (current.data.Status?.toUpperCase() !== 'CNL') return count(outcome);
         const success: SuccessOutcome<CancelIrnData> = {
           kind: 'success',
           data: { Irn: current.data.Irn, CancelDate: '' },
@@ -462,7 +542,24 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
         };
         return count(success);
       }
-      return count(outcome);
+      if (current.kind !== 'rejected') return count(current); // transient: try the whole cancel later
+      // Past the retrieval window (2283) the IRN cannot be read back: 9999 "not active" is all the IRP
+      // says, and for an IRN this source registered that means cancelled. Report it, marked partial.
+      const partial: RecoveredPartialOutcome<CancelIrnData> = {
+        kind: 'recovered-partial',
+        data: { Irn: request.Irn },
+        recovered: true,
+        missing: ['CancelDate'],
+        unverified: ['Status'],
+        reason: `the IRP answers ${outcome.errors.map((e) => `${e.code} ${e.message}`).join('; ')} (the IRN is not active: already cancelled) and cannot show the IRN: ${current.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`,
+        errors: [...outcome.errors, ...current.errors],
+        info: outcome.info,
+      };
+      log.warn(
+        { gstin, irn: request.Irn },
+        'irp cancel replay recovered in part: the IRN can no longer be read',
+      );
+      return count(partial);
     },
     async gstinDetails(gstin, target, options) {
       return count(plain(await execute(gstin, apiCalls.gstinDetails(cfg.paths, target), options)));

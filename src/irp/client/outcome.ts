@@ -5,9 +5,12 @@
  * | kind                  | meaning                                                  | pipeline does           |
  * |-----------------------|----------------------------------------------------------|-------------------------|
  * | `success`             | the IRP accepted (or a duplicate was safely adopted)     | publish result          |
+ * | `recovered-partial`   | registered earlier; only part of it could be read back   | publish result, partial |
  * | `rejected`            | business/schema error codes; retrying cannot help        | publish to errors topic |
  * | `conflict`            | 2150 for a document that differs from what was sent      | publish to errors topic |
+ * | `unconfigured-gstin`  | no credentials for this GSTIN: no request was sent       | that record's error     |
  * | `credentials`         | login/credential problem; nothing is retried             | stop that GSTIN, alert  |
+ * | `operator`            | the IRP has no such API (HTTP 404/405): a config error   | halt, alert             |
  * | `transient-exhausted` | network/5xx/timeouts outlasted the retry budget          | pause and retry later   |
  * | `circuit-open`        | the breaker is open: no request was sent                 | pause consumption       |
  */
@@ -38,7 +41,9 @@ export interface TransientCause {
     | 'token'
     | 'garbled'
     | 'overloaded'
-    | 'deadline';
+    | 'deadline'
+    /** The IRP answered with codes its catalogue does not know: retried, never blamed on the document. */
+    | 'unknown-code';
   message: string;
   /** IRP error code (`5002`, `2146`, `1005` …) when the IRP named one. */
   code?: string;
@@ -65,6 +70,27 @@ export interface CredentialsOutcome {
   gstin: string;
   code: string;
   message: string;
+}
+
+/**
+ * The document names a GSTIN this client has no credentials for. Nothing was sent: it is that
+ * document's problem (a seller missing from the configuration), not the client's nor the IRP's.
+ */
+export interface UnconfiguredGstinOutcome {
+  kind: 'unconfigured-gstin';
+  gstin: string;
+  message: string;
+}
+
+/**
+ * The IRP answered in a way only a person can fix: HTTP 404/405 (no such API — a wrong base URL or
+ * path in the configuration). Neither the document's fault nor something a retry heals.
+ */
+export interface OperatorOutcome {
+  kind: 'operator';
+  code: string;
+  message: string;
+  status?: number;
 }
 
 export interface TransientExhaustedOutcome {
@@ -105,12 +131,41 @@ export interface ConflictOutcome {
   errors: IrpErrorItem[];
 }
 
+/**
+ * A document the IRP confirms as registered (2150 with DUPIRN, or 9999 on a replayed cancel) whose
+ * registration could not be read back in full — typically because it is older than the IRP's
+ * retrieval window (2283, three days). `data` holds what the IRP did confirm (the IRN, and the AckNo
+ * and AckDt from DUPIRN); `missing` names the response fields that could not be fetched and
+ * `unverified` the checks that could not be made. A success, never an error: the document is registered.
+ */
+export interface RecoveredPartialOutcome<T> {
+  kind: 'recovered-partial';
+  data: Partial<T> & { Irn: string };
+  recovered: true;
+  missing: string[];
+  unverified: string[];
+  /** Why the registration could not be read in full. */
+  reason: string;
+  /** The IRP errors met on the way (2150 and 2283, say). */
+  errors: IrpErrorItem[];
+  info: InfoDetail[];
+}
+
 /** Outcome of every API but Generate IRN. */
 export type ApiOutcome<T> =
-  SuccessOutcome<T> | RejectedOutcome | CredentialsOutcome | TransientExhaustedOutcome | CircuitOpenOutcome;
+  | SuccessOutcome<T>
+  | RejectedOutcome
+  | CredentialsOutcome
+  | UnconfiguredGstinOutcome
+  | OperatorOutcome
+  | TransientExhaustedOutcome
+  | CircuitOpenOutcome;
 
-/** Outcome of Generate IRN: an API outcome or a duplicate conflict. */
-export type GenerateOutcome<T> = ApiOutcome<T> | ConflictOutcome;
+/** Outcome of Generate IRN: an API outcome, a duplicate conflict, or a partly recovered registration. */
+export type GenerateOutcome<T> = ApiOutcome<T> | ConflictOutcome | RecoveredPartialOutcome<T>;
+
+/** Outcome of Cancel IRN: a replayed cancel the IRP can no longer show may be recovered only in part. */
+export type CancelOutcome<T> = ApiOutcome<T> | RecoveredPartialOutcome<T>;
 
 /** Whether trying the same call later could succeed (the pipeline pauses rather than rejects). */
 export function isRetriableOutcome(outcome: { kind: string }): boolean {

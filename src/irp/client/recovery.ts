@@ -4,8 +4,16 @@
  * that registration and adopts it only if it is the same invoice — same buyer GSTIN and same total —
  * because the same document number may have been registered with different content (a re-keyed
  * invoice, another system of the same seller). Anything else is a conflict for a human.
+ *
+ * Two situations are not conflicts, though the registration cannot be checked:
+ * - a registration named in DUPIRN that reads as "not found" for a while (a concurrent Generate still
+ *   signing, or a read replica behind): re-read until a settle deadline of tens of seconds;
+ * - a registration that can no longer be read (2283: older than the IRP's three-day retrieval window):
+ *   the IRP has confirmed the document is registered, so what it confirmed — the IRN, and the AckNo and
+ *   AckDt from DUPIRN — is a `recovered-partial` result naming what could not be fetched and checked.
  */
 import { getMemberIgnoringCase } from '../crypto.js';
+import { computeIrn } from '../irn.js';
 import type { DocDetailsQuery, IrnDetails } from './apis.js';
 import type {
   ApiOutcome,
@@ -14,6 +22,7 @@ import type {
   GenerateOutcome,
   InfoDetail,
   IrpErrorItem,
+  RecoveredPartialOutcome,
 } from './outcome.js';
 import { verifyOrDecode, type QrCodeData, type SignedVerifier } from './signed.js';
 
@@ -30,27 +39,37 @@ export interface RecoveryDeps {
   getByDocDetails(query: DocDetailsQuery): Promise<ApiOutcome<IrnDetails>>;
   verifier: SignedVerifier | undefined;
   /**
-   * Delays before re-reading a registration the IRP reports as not found (2148/2154) right after
-   * naming it in DUPIRN: a concurrent Generate may still be signing it. Default 100, 300, 900 ms.
+   * How long to keep re-reading a registration the IRP reports as not found (2148/2154) right after
+   * naming it in DUPIRN: a concurrent Generate may still be signing it, or the read side may lag the
+   * de-duplication registry. Default {@link DEFAULT_SETTLE_MS}.
    */
-  settleDelaysMs?: readonly number[];
+  settleMs?: number;
+  /** First delay between re-reads; it doubles up to {@link MAX_SETTLE_DELAY_MS}. Default 100 ms. */
+  settleInitialDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 /** "Not found" answers that, right after a DUPIRN, mean "not yet visible" rather than "absent". */
 const NOT_YET_VISIBLE: ReadonlySet<string> = new Set(['2148', '2154']);
-const DEFAULT_SETTLE_DELAYS_MS = [100, 300, 900] as const;
+/** Default settle deadline: tens of seconds, far beyond a signing in progress or a replica's lag. */
+export const DEFAULT_SETTLE_MS = 30_000;
+const MAX_SETTLE_DELAY_MS = 2_000;
 
 async function fetchSettled(
   fetch: () => Promise<ApiOutcome<IrnDetails>>,
   deps: RecoveryDeps,
 ): Promise<ApiOutcome<IrnDetails>> {
-  const delays = deps.settleDelaysMs ?? DEFAULT_SETTLE_DELAYS_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = deps.now ?? Date.now;
+  const deadline = now() + (deps.settleMs ?? DEFAULT_SETTLE_MS);
+  let delay = deps.settleInitialDelayMs ?? 100;
   let outcome = await fetch();
-  for (const delay of delays) {
-    if (outcome.kind !== 'rejected' || !outcome.errors.every((e) => NOT_YET_VISIBLE.has(e.code))) break;
-    await sleep(delay);
+  while (outcome.kind === 'rejected' && outcome.errors.every((e) => NOT_YET_VISIBLE.has(e.code))) {
+    const left = deadline - now();
+    if (left <= 0) break;
+    await sleep(Math.min(delay, left));
+    delay = Math.min(delay * 2, MAX_SETTLE_DELAY_MS);
     outcome = await fetch();
   }
   return outcome;
@@ -141,10 +160,57 @@ async function registeredFacts(
   };
 }
 
+/** The fields of a full Generate answer that a partial recovery may lack. */
+const IRN_FIELDS = ['Irn', 'AckNo', 'AckDt', 'SignedInvoice', 'SignedQRCode'] as const;
+
+/**
+ * What the IRP confirmed about a registration it could not show: the IRN (from DUPIRN, or computed —
+ * it is deterministic) and whatever of AckNo/AckDt DUPIRN carried.
+ */
+function partialFromDuplicate(
+  submitted: SubmittedInvoice,
+  ref: DuplicateRef | undefined,
+  duplicateErrors: readonly IrpErrorItem[],
+  fetchErrors: readonly IrpErrorItem[],
+  info: readonly InfoDetail[],
+  now: Date,
+): RecoveredPartialOutcome<IrnDetails> | ConflictOutcome {
+  const fetchText = fetchErrors.map((e) => `${e.code} ${e.message}`).join('; ');
+  let irn = ref?.Irn;
+  try {
+    // The IRP upper-cases document numbers before hashing from June 2025; `now` is when it would.
+    irn ??= computeIrn({
+      gstin: submitted.SellerDtls.Gstin,
+      docType: submitted.DocDtls.Typ.toUpperCase() as 'INV' | 'CRN' | 'DBN',
+      docNo: submitted.DocDtls.No,
+      docDate: submitted.DocDtls.Dt,
+      asOf: now,
+    });
+  } catch {
+    return conflict('not-retrievable', `duplicate IRN could not be fetched: ${fetchText}`, ref, {
+      errors: [...duplicateErrors, ...fetchErrors],
+    });
+  }
+  const data: RecoveredPartialOutcome<IrnDetails>['data'] = { Irn: irn };
+  if (ref?.AckNo !== undefined) data.AckNo = ref.AckNo;
+  if (ref?.AckDt !== undefined) data.AckDt = ref.AckDt;
+  return {
+    kind: 'recovered-partial',
+    data,
+    recovered: true,
+    missing: IRN_FIELDS.filter((f) => data[f] === undefined),
+    unverified: ['BuyerDtls.Gstin', 'ValDtls.TotInvVal', 'Status'],
+    reason: `the IRP confirms the document as registered (2150${ref ? ', DUPIRN' : ''}) but could not return the registration: ${fetchText}${ref ? '' : '; the IRN is computed from the document details'}`,
+    errors: [...duplicateErrors, ...fetchErrors],
+    info: [...info],
+  };
+}
+
 /**
  * Resolves a 2150: fetch the registration (by the IRN from DUPIRN, or by document details when the IRP
- * sent none), check it, and adopt it as a success marked `recovered`, or explain the conflict. Fetch
- * failures that may heal (transient, circuit open, credentials) are returned as they are.
+ * sent none), check it, and adopt it as a success marked `recovered`, or explain the conflict. A
+ * registration that cannot be read back (2283) is a `recovered-partial` success. Fetch failures that
+ * may heal (transient, circuit open, credentials) are returned as they are.
  */
 export async function recoverDuplicate(
   submitted: SubmittedInvoice,
@@ -169,11 +235,14 @@ export async function recoverDuplicate(
     case 'success':
       break;
     case 'rejected':
-      return conflict(
-        'not-retrievable',
-        `duplicate IRN${ref ? ` ${ref.Irn}` : ''} could not be fetched: ${fetched.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`,
+      // 2150 says the document is registered; only reading it back failed (2283 past the window).
+      return partialFromDuplicate(
+        submitted,
         ref,
-        { errors: [...duplicateErrors, ...fetched.errors] },
+        duplicateErrors,
+        fetched.errors,
+        info,
+        new Date((deps.now ?? Date.now)()),
       );
     default:
       return fetched;

@@ -8,7 +8,7 @@
  *                            └► one attempt (login if needed + one HTTP exchange)
  *
  * Only transient attempts are retried and only they count against the breaker: an IRP that answers
- * "rejected" is a healthy IRP. While the breaker is open no request is sent; after the half-open
+ * "rejected" (or with a code nobody catalogued) is a healthy IRP. While the breaker is open no request is sent; after the half-open
  * delay a probe (supplied by the client) tests the IRP, so a pipeline that paused on "open" hears
  * "closed" without having to send a record itself.
  */
@@ -126,8 +126,12 @@ export class Resilience {
     private readonly events: ResilienceEvents = {},
   ) {
     const { breaker, retry: r, rateLimit } = config;
+    // An unknown code is an answer: the IRP is up, so it does not count towards opening the circuit.
     this.breaker = circuitBreaker(
-      handleWhenResult((value) => (value as Attempt<unknown>).kind === 'transient'),
+      handleWhenResult((value) => {
+        const a = value as Attempt<unknown>;
+        return a.kind === 'transient' && a.cause.reason !== 'unknown-code';
+      }),
       {
         breaker: new ConsecutiveBreaker(breaker.consecutiveFailures),
         halfOpenAfter: recordingBackoff(

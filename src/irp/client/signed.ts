@@ -33,25 +33,52 @@ export interface DecodedSigned<T> {
 export type VerifyResult<T> = { ok: true; value: DecodedSigned<T> } | { ok: false; error: string };
 
 /**
- * Verifies JWTs against one signing certificate. Parsing the certificate once matters: it is on the
- * path of every generated invoice.
+ * Verifies JWTs against the IRP's signing certificates. NIC rotates its signing certificate (the
+ * record shows three `kid`s between 2020 and 2023), and a registration keeps the signature it was made
+ * with, so a client that recovers an older document needs the old certificate as well as the current
+ * one: the JWT's `kid` picks the certificate. Parsing the certificates once matters: verification is
+ * on the path of every recovered invoice.
  */
 export interface SignedVerifier {
   verify<T = Record<string, unknown>>(jwt: string): Promise<VerifyResult<T>>;
+  /** The thumbprints (`kid`, upper-case hex SHA-1) of the certificates it accepts. */
+  readonly kids: readonly string[];
 }
 
-/** A {@link SignedVerifier} for a PEM certificate (the IRP's signing certificate, not its encryption key). */
-export function createSignedVerifier(signingCertPem: string): SignedVerifier {
-  const key: KeyObject = new X509Certificate(signingCertPem).publicKey;
-  const { kid: expectedKid } = certificateThumbprint(signingCertPem);
+/** Every PEM certificate block in `pem` (a bundle of several, or one), in order. */
+export function splitCertificates(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/**
+ * A {@link SignedVerifier} for the IRP's signing certificates (not its encryption key): one PEM
+ * string holding one or several certificates, or a list of them. A JWT whose `kid` names none of them
+ * fails with the `kid` in the message, so the missing certificate is easy to find.
+ */
+export function createSignedVerifier(signingCertPem: string | readonly string[]): SignedVerifier {
+  const pems = (typeof signingCertPem === 'string' ? [signingCertPem] : signingCertPem).flatMap((p) => {
+    const blocks = splitCertificates(p);
+    return blocks.length > 0 ? blocks : [p]; // not PEM-armoured: let X509Certificate say why
+  });
+  const keys = new Map<string, KeyObject>();
+  for (const pem of pems) keys.set(certificateThumbprint(pem).kid, new X509Certificate(pem).publicKey);
+  if (keys.size === 0) throw new Error('no signing certificate given');
+  const kids = [...keys.keys()];
+  const only = kids.length === 1 ? keys.get(kids[0]!) : undefined;
   return {
+    kids,
     async verify<T>(jwt: string): Promise<VerifyResult<T>> {
       try {
         const { kid } = decodeProtectedHeader(jwt);
-        if (typeof kid === 'string' && kid.toUpperCase() !== expectedKid) {
+        // Without a kid (not what NIC sends) only a single configured certificate can be tried.
+        const key = typeof kid === 'string' ? keys.get(kid.toUpperCase()) : only;
+        if (!key) {
           return {
             ok: false,
-            error: `JWT kid ${kid} is not the configured signing certificate (${expectedKid})`,
+            error:
+              typeof kid === 'string'
+                ? `JWT kid ${kid} is none of the configured signing certificates (${kids.join(', ')}); add NIC's certificate with that thumbprint`
+                : `JWT has no kid and ${kids.length} signing certificates are configured`,
           };
         }
         const decoded = await verifyIrpJwt(jwt, key);

@@ -1,6 +1,6 @@
 /**
- * Decides, per request, which faults fire: added latency, a failure (5xx, 5002 envelope, reset, no
- * answer) before or after processing, and forced token invalidation. Each rule draws from its own
+ * Decides, per request, which faults fire: added latency, a failure (5xx, 5002 envelope, any IRP
+ * error code, reset, no answer) before or after processing, and forced token invalidation. Each rule draws from its own
  * seeded generator, so with a seed the same sequence of requests meets the same faults every run.
  */
 import type { ApiName } from '../api-names.js';
@@ -13,6 +13,9 @@ export interface FaultFailure {
   status: number;
   phase: 'before' | 'after';
   rule: string;
+  /** For `envelope-error`. */
+  code?: string;
+  message?: string;
 }
 
 export interface FaultDecision {
@@ -137,6 +140,8 @@ export class FaultEngine {
           phase: failure.phase ?? 'before',
           rule: active.name,
         };
+        if (failure.code !== undefined) decision.failure.code = failure.code;
+        if (failure.message !== undefined) decision.failure.message = failure.message;
       }
     }
     decision.delayMs = Math.min(Math.round(decision.delayMs), MAX_DELAY_MS);

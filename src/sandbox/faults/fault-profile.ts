@@ -4,6 +4,7 @@
  * a chaos test fails loudly instead of silently injecting nothing.
  */
 import * as t from 'io-ts';
+import { lookupErrorCode } from '../../irp/errors.js';
 import { API_NAMES, type ApiName } from '../api-names.js';
 import { decodeStrict, type Decoded } from '../decode.js';
 
@@ -25,6 +26,12 @@ export const FailureKindCodec = t.keyof({
   'connection-reset': null,
   /** The request is read and never answered: the client must time out. */
   'no-response': null,
+  /**
+   * HTTP 200 with `Status: 0` and the IRP error `code` (NIC's message, or `message`; a code outside
+   * the catalogue needs `message`): what an IRP says when its read side lags (2148 right after a
+   * DUPIRN) or when it answers with a code nobody catalogued.
+   */
+  'envelope-error': null,
 });
 
 const FailureCodec = t.intersection([
@@ -33,6 +40,10 @@ const FailureCodec = t.intersection([
     t.partial({
       /** HTTP status for `http-5xx` (default 503). */
       status: t.number,
+      /** IRP error code for `envelope-error`. */
+      code: t.string,
+      /** Its message (default: NIC's message for a catalogued code). */
+      message: t.string,
       /**
        * `before` (default): the request never reaches the IRP. `after`: the IRP processes it (an IRN is
        * registered) and then the answer is lost — the case that makes a client meet 2150 on retry.
@@ -102,6 +113,14 @@ function semanticErrors(rule: FaultRule, where: string): string[] {
     const value = rule.window?.[key];
     if (value !== undefined && Number.isNaN(Date.parse(value)))
       errors.push(`${where}.window.${key} is not an ISO date`);
+  }
+  const failure = rule.failure;
+  if (failure?.kind === 'envelope-error') {
+    if (!failure.code) errors.push(`${where}.failure.code is required for envelope-error`);
+    else if (failure.message === undefined && !lookupErrorCode(failure.code))
+      errors.push(`${where}.failure.code ${failure.code} is not catalogued: give failure.message too`);
+  } else if (failure?.code !== undefined || failure?.message !== undefined) {
+    errors.push(`${where}.failure.code and .message belong to envelope-error only`);
   }
   const status = rule.failure?.status;
   if (status !== undefined && !(Number.isInteger(status) && status >= 500 && status <= 599)) {

@@ -198,6 +198,19 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
       case 'envelope-5002':
         sendJson(res, 200, failureEnvelope([{ ErrorCode: '5002', ErrorMessage: FAULT_5002_MESSAGE }]));
         return;
+      case 'envelope-error': {
+        const code = failure.code ?? '5001';
+        sendJson(
+          res,
+          200,
+          failureEnvelope([
+            failure.message !== undefined
+              ? { ErrorCode: code, ErrorMessage: failure.message }
+              : irpError(code),
+          ]),
+        );
+        return;
+      }
       case 'connection-reset':
         req.socket.resetAndDestroy();
         return;

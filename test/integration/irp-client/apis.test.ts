@@ -24,9 +24,9 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-function expectSuccess<T>(outcome: { kind: string; data?: T }): T {
+function expectSuccess<T>(outcome: { kind: 'success'; data: T } | { kind: Exclude<string, 'success'> }): T {
   expect(outcome.kind, JSON.stringify(outcome)).toBe('success');
-  return outcome.data as T;
+  return (outcome as { data: T }).data;
 }
 
 describe('IRP client: every API against the sandbox', () => {

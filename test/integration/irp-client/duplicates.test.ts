@@ -89,14 +89,13 @@ describe('IRP client: duplicate IRN (2150) recovery', () => {
     });
   });
 
-  it('a registration older than the retrieval window: conflict "not-retrievable" with 2150 and 2283', async () => {
+  it('a registration older than the retrieval window: recovered in part with 2150 and 2283', async () => {
     const invoice = demoInvoice(gstin);
     expect((await client.generateIrn(invoice)).kind).toBe('success');
     await admin.clock({ advanceMs: 4 * 24 * 60 * 60_000 });
     const outcome = await client.generateIrn(invoice);
     expect(outcome).toMatchObject({
-      kind: 'conflict',
-      reason: 'not-retrievable',
+      kind: 'recovered-partial',
       errors: [{ code: '2150' }, { code: '2283' }],
     });
   });

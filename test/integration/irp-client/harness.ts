@@ -31,6 +31,8 @@ export interface Admin {
     >
   >;
   resetStats(): Promise<unknown>;
+  /** Creates or updates a taxpayer of the sandbox's GSTIN master (status, portalStatus, largeTaxpayer …). */
+  taxpayer(gstin: string, body: Record<string, unknown>): Promise<unknown>;
 }
 
 export function adminOf(sandbox: RunningSandbox): Admin {
@@ -42,6 +44,7 @@ export function adminOf(sandbox: RunningSandbox): Admin {
     invalidateTokens: (filter = {}) => call<{ revoked: number }>('POST', 'tokens/invalidate', filter),
     stats: () => call<Awaited<ReturnType<Admin['stats']>>>('GET', 'stats'),
     resetStats: () => call('DELETE', 'stats'),
+    taxpayer: (gstin, body) => call('PUT', `taxpayers/${gstin}`, body),
   };
 }
 

@@ -43,6 +43,28 @@ describe('fault injection', () => {
     expect((await c.get(gstinPath())).envelope.Status).toBe(1);
   });
 
+  it("an IRP error of the test's choosing: a catalogued code with NIC's message, or any code with its own", async () => {
+    await h.admin.addFault({
+      scope: { apis: ['gstin-details'] },
+      failure: { kind: 'envelope-error', code: '2148' },
+      maxHits: 1,
+    });
+    const res = await c.get(gstinPath());
+    expect(res.httpStatus).toBe(200);
+    expect(res.codes).toEqual(['2148']);
+    expect(res.envelope.ErrorDetails).toEqual([
+      { ErrorCode: '2148', ErrorMessage: 'Requested IRN data is not available' },
+    ]);
+    await h.admin.addFault({
+      failure: { kind: 'envelope-error', code: '7777', message: 'New rule' },
+      maxHits: 1,
+    });
+    expect((await c.get(gstinPath())).envelope.ErrorDetails).toEqual([
+      { ErrorCode: '7777', ErrorMessage: 'New rule' },
+    ]);
+    expect((await c.get(gstinPath())).envelope.Status).toBe(1);
+  });
+
   it('a connection reset makes the client fail fast', async () => {
     await h.admin.addFault({ failure: { kind: 'connection-reset' }, maxHits: 1 });
     await expect(c.get(gstinPath())).rejects.toThrow();

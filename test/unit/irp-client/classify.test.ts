@@ -5,6 +5,7 @@ import {
   classifyIrpErrors,
   isCredentialsCode,
   isTransientCode,
+  transientFromErrors,
 } from '../../../src/irp/client/classify.js';
 import {
   decryptResponseData,
@@ -42,7 +43,11 @@ describe('classifyIrpErrors', () => {
     [['5002', '2189'], 'rejected'],
     [['2295'], 'rejected'],
     [['9999'], 'rejected'],
-    [['ZZ123'], 'rejected'],
+    // A code the catalogue does not know says nothing against the invoice: retried, never a rejection.
+    [['ZZ123'], 'transient'],
+    [['7777', '5002'], 'transient'],
+    [['7777', '2189'], 'rejected'],
+    [[], 'transient'],
   ] as const)('%j → %s', (codes, expected) => {
     expect(classifyIrpErrors(e(...codes))).toBe(expected);
   });
@@ -58,6 +63,14 @@ describe('classifyIrpErrors', () => {
     expect(isTransientCode('2172')).toBe(false);
     expect(isCredentialsCode('1005')).toBe(false);
     expect(isCredentialsCode('3046')).toBe(true);
+  });
+});
+
+describe('transientFromErrors', () => {
+  it('names unknown codes as such (the breaker ignores them: the IRP answered)', () => {
+    expect(transientFromErrors(e('7777'))).toMatchObject({ reason: 'unknown-code', code: '7777' });
+    expect(transientFromErrors(e('5002', '7777'))).toMatchObject({ reason: 'unknown-code', code: '7777' });
+    expect(transientFromErrors(e('5002'))).toMatchObject({ reason: 'irp-system', code: '5002' });
   });
 });
 
@@ -93,21 +106,32 @@ describe('classifyHttpResponse', () => {
     expect(classifyHttpResponse(res(200, { Data: 'x' }))).toMatchObject({ kind: 'transient' });
   });
 
-  it('404/405 are rejections, 401/403 without envelope credentials problems', () => {
-    expect(
-      classifyHttpResponse(res(404, { Status: 0, ErrorDetails: [{ ErrorCode: '5001', ErrorMessage: 'x' }] })),
-    ).toMatchObject({
-      kind: 'rejected',
-      errors: [{ code: 'HTTP_404' }],
-    });
+  it("404/405 are an operator error (never the invoice's fault), 401/403 without envelope credentials", () => {
+    for (const status of [404, 405]) {
+      expect(
+        classifyHttpResponse(
+          res(status, { Status: 0, ErrorDetails: [{ ErrorCode: '5001', ErrorMessage: 'x' }] }),
+        ),
+      ).toMatchObject({ kind: 'operator', code: `HTTP_${status}`, status });
+      expect(classifyHttpResponse(res(status, '<html>Not Found</html>'))).toMatchObject({ kind: 'operator' });
+    }
     expect(classifyHttpResponse(res(401, 'Unauthorized'))).toMatchObject({
       kind: 'credentials',
       code: 'HTTP_401',
     });
-    expect(classifyHttpResponse(res(400, 'bad'))).toMatchObject({
-      kind: 'rejected',
-      errors: [{ code: 'HTTP_400' }],
-    });
+  });
+
+  it('other 4xx answers without an IRP envelope come from a proxy or gateway: transient, not a rejection', () => {
+    for (const status of [400, 409, 413, 415, 425]) {
+      expect(classifyHttpResponse(res(status, '<html>Request Rejected</html>'))).toMatchObject({
+        kind: 'transient',
+        cause: { reason: 'http-status', status },
+      });
+    }
+    // With an envelope the IRP's codes decide.
+    expect(
+      classifyHttpResponse(res(400, { Status: 0, ErrorDetails: [{ ErrorCode: '2189', ErrorMessage: 'x' }] })),
+    ).toMatchObject({ kind: 'envelope' });
   });
 
   it('hands a readable envelope on', () => {

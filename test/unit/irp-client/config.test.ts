@@ -68,10 +68,10 @@ describe('resolveIrpClientConfig', () => {
     expect(() => createIrpClient({ baseUrl: 'x' })).toThrow(IrpClientConfigError);
   });
 
-  it('a call for a GSTIN without credentials is a credentials outcome, sent nowhere', async () => {
+  it('a call for a GSTIN without credentials is that call\'s "unconfigured-gstin", sent nowhere', async () => {
     const client = createIrpClient(base);
-    const out = await client.gstinDetails('27AAPFU0939F1ZV', '27AAPFU0939F1ZV');
-    expect(out).toMatchObject({ kind: 'credentials', code: 'CLIENT_NO_CREDENTIALS' });
+    const out = await client.gstinDetails('27aapfu0939f1zv', '27AAPFU0939F1ZV');
+    expect(out).toMatchObject({ kind: 'unconfigured-gstin', gstin: '27AAPFU0939F1ZV' });
     expect(client.stats().exchanges).toBe(0);
     await client.close();
   });

@@ -7,6 +7,7 @@ import {
   type RecoveryDeps,
 } from '../../../src/irp/client/recovery.js';
 import { createSignedVerifier } from '../../../src/irp/client/signed.js';
+import { computeIrn } from '../../../src/irp/irn.js';
 import { testSigner } from './fixtures.js';
 
 const signer = testSigner();
@@ -61,13 +62,18 @@ const rejected = (code: string): ApiOutcome<IrnDetails> => ({
 function deps(
   byIrn: ApiOutcome<IrnDetails>[] | ApiOutcome<IrnDetails>,
   byDoc?: ApiOutcome<IrnDetails>,
-): RecoveryDeps & { irnCalls: string[]; docCalls: number } {
+): RecoveryDeps & { irnCalls: string[]; docCalls: number; clock: number } {
   const queue = Array.isArray(byIrn) ? [...byIrn] : undefined;
   const d = {
     irnCalls: [] as string[],
     docCalls: 0,
     verifier,
-    settleDelaysMs: [1, 1, 1],
+    // A fake clock: settling waits are counted, not slept.
+    clock: 0,
+    now: () => d.clock,
+    sleep: async (ms: number) => {
+      d.clock += ms;
+    },
     getByIrn: async (irn: string) => {
       d.irnCalls.push(irn);
       return queue ? (queue.length > 1 ? queue.shift()! : queue[0]!) : (byIrn as ApiOutcome<IrnDetails>);
@@ -185,15 +191,88 @@ describe('recoverDuplicate', () => {
     expect(d.irnCalls).toHaveLength(3);
   });
 
-  it('an IRN older than the retrieval window is a conflict "not-retrievable" carrying both errors', async () => {
+  it('an IRN older than the retrieval window is published as the IRP confirmed it: recovered, partial', async () => {
     const d = deps(rejected('2283'));
     const out = await recoverDuplicate(submitted, dupInfo, dupErrors, d);
-    expect(out).toMatchObject({
-      kind: 'conflict',
-      reason: 'not-retrievable',
-      errors: [{ code: '2150' }, { code: '2283' }],
+    expect(out).toEqual({
+      kind: 'recovered-partial',
+      data: { Irn: IRN, AckNo: 112500000000007, AckDt: '2025-07-01 10:15:00' },
+      recovered: true,
+      missing: ['SignedInvoice', 'SignedQRCode'],
+      unverified: ['BuyerDtls.Gstin', 'ValDtls.TotInvVal', 'Status'],
+      reason: expect.stringContaining('2283'),
+      errors: [
+        { code: '2150', message: 'Duplicate IRN' },
+        { code: '2283', message: '2283' },
+      ],
+      info: dupInfo,
     });
     expect(d.irnCalls).toHaveLength(1);
+  });
+
+  it('without DUPIRN and past the window: the IRN is computed from the document (it is deterministic)', async () => {
+    const d = deps(rejected('x'), rejected('2283'));
+    const out = await recoverDuplicate(submitted, [], dupErrors, d);
+    expect(out).toMatchObject({
+      kind: 'recovered-partial',
+      data: {
+        Irn: computeIrn({
+          gstin: '02AABCI2026B1ZL',
+          docType: 'INV',
+          docNo: 'INV-1',
+          docDate: '01/07/2025',
+          asOf: new Date(),
+        }),
+      },
+      missing: ['AckNo', 'AckDt', 'SignedInvoice', 'SignedQRCode'],
+    });
+  });
+
+  it('settles with a deadline, not a count: a registration readable 20 s after DUPIRN is adopted', async () => {
+    const reg = await registered();
+    const d = deps(rejected('2148'));
+    d.getByIrn = async (irn: string) => {
+      d.irnCalls.push(irn);
+      return d.clock < 20_000 ? rejected('2148') : success(reg);
+    };
+    const out = await recoverDuplicate(submitted, dupInfo, dupErrors, d);
+    expect(out).toMatchObject({ kind: 'success', recovered: true });
+    // 100 ms doubling to 2 s between reads: about twenty reads in 20 s, not hundreds.
+    expect(d.irnCalls.length).toBeGreaterThan(10);
+    expect(d.irnCalls.length).toBeLessThan(25);
+  });
+
+  it('a registration still unreadable at the settle deadline (30 s) is published partial, never a conflict', async () => {
+    const d = deps(rejected('2148'));
+    const out = await recoverDuplicate(submitted, dupInfo, dupErrors, d);
+    expect(out).toMatchObject({ kind: 'recovered-partial', data: { Irn: IRN } });
+    expect(d.clock).toBe(30_000);
+  });
+
+  it('adopts a registration signed with an earlier certificate when the set holds both (NIC rotates)', async () => {
+    const previous = testSigner('NIC signer 2021');
+    const current = testSigner('NIC signer 2023');
+    const old = {
+      ...(await registered()),
+      SignedInvoice: await previous.sign({ ...submitted, Irn: IRN }),
+      SignedQRCode: await previous.sign({ BuyerGstin: '29AABCB2026E1Z6', TotInvVal: 1180 }),
+    };
+    const onlyCurrent = { ...deps(success(old)), verifier: createSignedVerifier(current.certPem) };
+    expect(await recoverDuplicate(submitted, dupInfo, dupErrors, onlyCurrent)).toMatchObject({
+      kind: 'conflict',
+      reason: 'unverifiable',
+      message: expect.stringContaining('none of the configured signing certificates'),
+    });
+    for (const verifier of [
+      createSignedVerifier(`${current.certPem}\n${previous.certPem}`),
+      createSignedVerifier([current.certPem, previous.certPem]),
+    ]) {
+      const both = { ...deps(success(old)), verifier };
+      expect(await recoverDuplicate(submitted, dupInfo, dupErrors, both)).toMatchObject({
+        kind: 'success',
+        recovered: true,
+      });
+    }
   });
 
   it('without DUPIRN info, falls back to Get IRN by document details', async () => {

@@ -76,4 +76,18 @@ describe('fault profile decoding', () => {
       ok: true,
     });
   });
+
+  it('an envelope-error needs a code, and a message unless the catalogue knows the code', () => {
+    expect(decodeFaultRule({ failure: { kind: 'envelope-error', code: '2148' } })).toMatchObject({
+      ok: true,
+    });
+    expect(decodeFaultRule({ failure: { kind: 'envelope-error' } })).toMatchObject({ ok: false });
+    expect(decodeFaultRule({ failure: { kind: 'envelope-error', code: '7777' } })).toMatchObject({
+      ok: false,
+    });
+    expect(
+      decodeFaultRule({ failure: { kind: 'envelope-error', code: '7777', message: 'New rule' } }),
+    ).toMatchObject({ ok: true });
+    expect(decodeFaultRule({ failure: { kind: 'http-5xx', code: '2148' } })).toMatchObject({ ok: false });
+  });
 });
