@@ -210,7 +210,7 @@ export const IrpConfigCodec = section('Irp', 'The IRP (NIC’s e-invoice API, or
   ),
   signingCertFile: optional(
     path,
-    'PEM of the certificate that signs SignedInvoice/SignedQRCode; verification is on when given',
+    'PEM of the certificate that signs SignedInvoice/SignedQRCode; verification is on when given. May hold several certificates (NIC’s current one and earlier ones): the JWT’s `kid` picks one, so documents signed before a rotation still verify',
     'a credentials file’s signingCertPem',
   ),
   authVersion: optional(oneOf('AuthVersion', ['v1.04', 'v1.03']), 'auth API version', 'v1.04'),
