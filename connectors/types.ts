@@ -6,6 +6,7 @@
  */
 import type { Invoice } from '../src/irp/schema/invoice.js';
 import { loadAvsc } from './shared/avsc.js';
+import { defaultTables, resolveTables, type TableSpecs, type TablesOf } from './shared/site-tables.js';
 
 /** The IRP document types (DocDtls.Typ). */
 export type DocType = 'INV' | 'CRN' | 'DBN';
@@ -89,6 +90,7 @@ export type MapErrorCode =
   | 'MAP_INVALID_CODE'
   | 'MAP_UNSUPPORTED_CURRENCY'
   | 'MAP_UNKNOWN_TAX'
+  | 'MAP_UNMAPPED_AMOUNT'
   | 'MAP_TAX_MISMATCH'
   | 'MAP_TOTAL_MISMATCH'
   | 'MAP_TAXABLE_MISMATCH'
@@ -119,20 +121,44 @@ export interface Connector {
   readonly schemaFile?: string;
   readonly avroSchema: AvroSchema;
   readonly eventKinds: readonly EventKind[];
+  /** Maps with the connector's default site tables, or the source's (see {@link Connector.withTables}). */
   map(record: unknown): MapResult;
+  /** The site tables the mapping reads (units, regions, condition types …), with their defaults. */
+  readonly tables?: TableSpecs;
+  /**
+   * This connector with a source's table overrides (the source config's `tables` section) merged over
+   * the defaults, or every problem with its path (`tables.units.KRT: "XYZ" is not a UQC …`).
+   */
+  withTables?(overrides: unknown): { ok: true; connector: Connector } | { ok: false; problems: string[] };
 }
 
-/** Builds a {@link Connector} from a typed mapping, so each connector keeps its record type. */
-export function defineConnector<R>(c: {
+/**
+ * Builds a {@link Connector} from a typed mapping, so each connector keeps its record type and its
+ * tables' types. `tables` lists the site tables `map` reads; `map` gets them resolved (defaults merged
+ * with the source's overrides).
+ */
+export function defineConnector<R, S extends TableSpecs = Record<never, never>>(c: {
   id: string;
   title: string;
   schemaFile: string;
   eventKinds: readonly EventKind[];
-  map: (record: R) => MapResult;
+  tables?: S;
+  map: (record: R, tables: TablesOf<S>) => MapResult;
 }): Connector & { schemaFile: string } {
-  return {
-    ...c,
-    avroSchema: loadAvsc(c.schemaFile, import.meta.url),
-    map: (record: unknown) => c.map(record as R),
-  };
+  const avroSchema = loadAvsc(c.schemaFile, import.meta.url);
+  const specs = (c.tables ?? {}) as S;
+  const make = (tables: TablesOf<S>): Connector & { schemaFile: string } => ({
+    id: c.id,
+    title: c.title,
+    schemaFile: c.schemaFile,
+    avroSchema,
+    eventKinds: c.eventKinds,
+    tables: specs,
+    map: (record: unknown) => c.map(record as R, tables),
+    withTables(overrides) {
+      const r = resolveTables(specs, overrides);
+      return r.ok ? { ok: true, connector: make(r.tables) } : r;
+    },
+  });
+  return make(defaultTables(specs));
 }

@@ -1,21 +1,24 @@
 /**
- * SAP billing document → IRP. Money comes from the pricing conditions (PRCD_ELEMENTS), which is where
- * SAP computes and rounds it; VBRP.NETWR and VBRP.MWSBP are used only to cross-check that no tax
- * condition went unmapped. See README.md for the field map.
+ * SAP billing document → IRP. Money comes from the pricing conditions (PRCD_ELEMENTS), where SAP
+ * computes and rounds it; every active, non-statistical condition with a value must have a role
+ * (`conditions` table) or the document is refused, and the result is reconciled with SAP's own figures:
+ * VBRP.NETWR/MWSBP per item, the GST conditions' tax base KAWRT per item, and VBRK.NETWR + MWSBK (what
+ * the customer owes) for the document. See README.md for the field map.
  */
-import { isUqc } from '../../src/irp/masters/index.js';
-import type { ExpDtls } from '../../src/irp/schema/invoice.js';
-import { decFromAvroBytes, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
+import type { ExpDtls, PrecDocDtls } from '../../src/irp/schema/invoice.js';
+import { docCurrency, toInr } from '../shared/currency.js';
+import { decFromAvroBytes, div, paise, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
 import { dateFromCompact, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport, supplyType } from '../shared/events.js';
 import {
   assembleInvoice,
+  assessable,
   checkTaxHeads,
   exportDtls,
   generateEvent,
   NO_MONEY,
   postTax,
-  precedingInvoice,
+  reconcile,
   type HeaderMoney,
   type Line,
   type LineMoney,
@@ -23,23 +26,29 @@ import {
 } from '../shared/invoice.js';
 import { given, Issues } from '../shared/issues.js';
 import { buyerDtls, compact, gstin, sellerDtls, shipDtls, text, type PartyInput } from '../shared/parties.js';
+import { lookup, type TablesOf } from '../shared/site-tables.js';
 import type { DocType, MapResult } from '../types.js';
 import {
   SCALE,
   type Address,
   type BillingDocumentEvent,
+  type BillingItem,
   type Partner,
   type PricingElement,
 } from './record.js';
-import { CONDITION_ROLES, SAP_REGION_TO_STATE, SAP_UNIT_TO_UQC, VBTYP_TO_DOC_TYPE } from './tables.js';
+import { SAP_TABLES, type ConditionRole } from './tables.js';
+
+export type SapTables = TablesOf<typeof SAP_TABLES>;
 
 const amount = (b: Buffer): Dec => decFromAvroBytes(b, SCALE.amount);
 const HEADER_ITEM = '000000';
+const GST_ROLES: readonly ConditionRole[] = ['cgst', 'sgst', 'igst'];
+const TAX_ROLES: readonly ConditionRole[] = ['cgst', 'sgst', 'igst', 'cess', 'cessNonAdvl', 'tcs'];
 
-export function mapBillingDocument(r: BillingDocumentEvent): MapResult {
+export function mapBillingDocument(r: BillingDocumentEvent, tables: SapTables): MapResult {
   const issues = new Issues();
   const docType =
-    VBTYP_TO_DOC_TYPE[r.VBRK.VBTYP] ??
+    lookup(tables.documentCategories, SAP_TABLES.documentCategories, r.VBRK.VBTYP) ??
     issues.add(
       'MAP_UNKNOWN_DOC_TYPE',
       'VBRK.VBTYP',
@@ -86,11 +95,20 @@ export function mapBillingDocument(r: BillingDocumentEvent): MapResult {
       },
     );
   }
-  return generate(r, issues, docType, docNo, docDate, sellerGstin);
+  return generate(r, tables, issues, docType, docNo, docDate, sellerGstin);
+}
+
+/** VBRK.KURRF as INR per unit: SAP keeps an indirectly quoted rate as a negative number. */
+function exchangeRate(kurrf: Buffer | null): Dec | undefined {
+  if (!kurrf) return undefined;
+  const d = decFromAvroBytes(kurrf, SCALE.exchangeRate);
+  if (d.units === 0n) return undefined;
+  return d.units > 0n ? d : div({ units: 1n, scale: 0 }, { units: -d.units, scale: d.scale }, 9);
 }
 
 function generate(
   r: BillingDocumentEvent,
+  tables: SapTables,
   issues: Issues,
   docType: DocType | undefined,
   docNo: string | undefined,
@@ -98,52 +116,87 @@ function generate(
   sellerGstin: string | undefined,
 ): MapResult {
   const k = r.VBRK;
-  if (k.WAERK !== 'INR')
-    issues.add(
-      'MAP_UNSUPPORTED_CURRENCY',
-      'VBRK.WAERK',
-      `document currency ${k.WAERK}: bill in INR (the IRP takes INR amounts)`,
-    );
+  const cur = docCurrency(issues, k.WAERK, exchangeRate(k.KURRF), { code: 'VBRK.WAERK', rate: 'VBRK.KURRF' });
   const supply = supplyType(issues, k.ZZSUPTYP, 'VBRK.ZZSUPTYP');
+  const exported = supply !== undefined && isExport(supply);
   const seller = sellerGstin
-    ? sellerDtls(issues, party(r.SELLER, 'SELLER', 'SELLER.GSTIN', r.SELLER.GSTIN))
+    ? sellerDtls(issues, party(tables, r.SELLER, 'SELLER', 'SELLER.GSTIN', r.SELLER.GSTIN))
     : undefined;
   const buyerIdx = findPartner(r.PARTNERS, 'RE') ?? findPartner(r.PARTNERS, 'AG');
   if (buyerIdx === undefined)
     issues.add('MAP_MISSING_FIELD', 'PARTNERS', 'no bill-to (RE) or sold-to (AG) partner');
+  const shipIdx = findPartner(r.PARTNERS, 'WE');
   const at = (i: number) => `PARTNERS[${i}]`;
-  // Place of supply is the bill-to state: for bill-to-ship-to supplies (IGST Act s.10(1)(b)) that is
-  // the law, and otherwise bill-to and ship-to are in the same state.
+  // SAP determines the tax by the ship-to party's region (its tax classification and region drive the
+  // JOCG/JOSG vs JOIG condition records), so the place of supply is the ship-to state; without a WE
+  // partner it is the bill-to state. Exports: 96.
+  const posIdx = shipIdx ?? buyerIdx;
+  const posPartner = posIdx !== undefined ? r.PARTNERS[posIdx] : undefined;
+  const posPath = posIdx !== undefined ? `${at(posIdx)}.REGION` : 'PARTNERS';
+  let pos: string | undefined;
+  if (exported) pos = '96';
+  else if (posPartner) {
+    pos = lookup(tables.regions, SAP_TABLES.regions, posPartner.REGION);
+    if (!pos)
+      issues.add(
+        'MAP_UNKNOWN_STATE',
+        posPath,
+        `no GST state code for region ${JSON.stringify(posPartner.REGION)}`,
+      );
+  }
   const buyer =
     buyerIdx !== undefined && supply
-      ? buyerDtls(issues, party(r.PARTNERS[buyerIdx]!, at(buyerIdx), `${at(buyerIdx)}.STCD3`), {
-          exported: isExport(supply),
+      ? buyerDtls(issues, party(tables, r.PARTNERS[buyerIdx]!, at(buyerIdx), `${at(buyerIdx)}.STCD3`), {
+          exported,
+          pos,
         })
       : undefined;
-  const shipIdx = findPartner(r.PARTNERS, 'WE');
+  const shipPartner = shipIdx !== undefined ? r.PARTNERS[shipIdx]! : undefined;
   const shipTo =
-    shipIdx !== undefined &&
-    buyerIdx !== undefined &&
-    r.PARTNERS[shipIdx]!.KUNNR !== r.PARTNERS[buyerIdx]!.KUNNR
-      ? shipDtls(issues, party(r.PARTNERS[shipIdx]!, at(shipIdx), `${at(shipIdx)}.STCD3`))
+    shipPartner && buyerIdx !== undefined && shipPartner.KUNNR !== r.PARTNERS[buyerIdx]!.KUNNR
+      ? shipDtls(issues, party(tables, shipPartner, at(shipIdx!), `${at(shipIdx!)}.STCD3`), {
+          foreign: shipPartner.LAND1.trim() !== '' && shipPartner.LAND1.trim() !== 'IN',
+        })
       : undefined;
-  const lines = itemLines(issues, r);
-  const header = headerMoney(r.PRCD_ELEMENTS);
 
-  const preceding = precedingInvoice(
-    issues,
-    docType,
-    r.PRECEDING
-      ? {
-          no: docNumber(issues, r.PRECEDING.XBLNR, 'PRECEDING.XBLNR'),
-          date: dateFromCompact(issues, r.PRECEDING.FKDAT, 'PRECEDING.FKDAT'),
-        }
-      : undefined,
-    { path: 'PRECEDING', message: 'a credit memo must reference the invoice it corrects' },
-  );
+  const header: HeaderMoney = { othChrg: 0, discount: 0, roundOff: 0 };
+  const items = cur ? itemLines(issues, r, tables, header) : undefined;
+  const docLines = items?.lines;
+  if (items && issues.errors.length === 0) {
+    const total = paise(amount(k.NETWR)) + paise(amount(k.MWSBK));
+    reconcile(
+      issues,
+      items.lines,
+      header,
+      { total: { value: total, path: 'VBRK.NETWR+VBRK.MWSBK' } },
+      { totalExcludesTax: items.statisticalTax },
+    );
+  }
+  const inr = cur && docLines ? toInr(cur, docLines, header) : undefined;
+  checkTaxHeads(issues, {
+    supply,
+    sellerState: seller?.Stcd,
+    pos,
+    lines: inr?.lines,
+    igstOnIntra: k.ZZIGSTONINTRA.trim() === 'X',
+    posPath,
+  });
+
+  const preceding: PrecDocDtls[] = [];
+  r.PRECEDING.forEach((p, i) => {
+    const no = docNumber(issues, p.XBLNR, `PRECEDING[${i}].XBLNR`);
+    const dt = dateFromCompact(issues, p.FKDAT, `PRECEDING[${i}].FKDAT`);
+    if (no && dt) preceding.push({ InvNo: no, InvDt: dt });
+  });
+  if (docType === 'CRN' && r.PRECEDING.length === 0)
+    issues.add(
+      'MAP_MISSING_PRECEDING_DOC',
+      'PRECEDING',
+      'a credit memo must reference the invoice it corrects',
+    );
 
   let exp: ExpDtls | undefined;
-  if (supply && isExport(supply)) {
+  if (supply && exported) {
     const x = r.EXPORT;
     if (!x)
       issues.add(
@@ -158,22 +211,16 @@ function generate(
           ? dateFromCompact(issues, x.SHIPBILL_DATE, 'EXPORT.SHIPBILL_DATE')
           : undefined,
         port: x.PORT_CODE,
-        forCur: x.FOREIGN_CURRENCY,
+        forCur: given(x.FOREIGN_CURRENCY) ?? (cur?.foreign ? cur.code : undefined),
         cntCode: given(x.LAND1),
       });
   }
 
-  checkTaxHeads(issues, {
-    supply,
-    sellerState: seller?.Stcd,
-    pos: buyer?.Pos,
-    lines,
-    posPath: `PARTNERS[${buyerIdx ?? 0}].REGION`,
-  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({
         supply: supply!,
+        igstOnIntra: k.ZZIGSTONINTRA.trim() === 'X',
         reverseCharge: k.ZZRCM.trim() === 'X',
         ecmGstin: given(k.ZZECMGSTIN),
         docType: docType!,
@@ -182,8 +229,8 @@ function generate(
         seller: seller!,
         buyer: buyer!,
         shipTo,
-        lines: lines!,
-        header,
+        lines: inr!.lines,
+        header: inr!.header,
         preceding,
         exp,
         pay: compact({ PayTerm: given(k.ZTERM) }),
@@ -198,6 +245,7 @@ function findPartner(partners: readonly Partner[], role: string): number | undef
 }
 
 function party(
+  tables: SapTables,
   a: Address & { STCD3?: string | null; NAME2?: string | null },
   path: string,
   gstinPath: string,
@@ -210,7 +258,7 @@ function party(
     addr2: a.STR_SUPPL1,
     city: a.CITY1,
     pin: a.POST_CODE1,
-    state: SAP_REGION_TO_STATE[a.REGION.trim()],
+    state: lookup(tables.regions, SAP_TABLES.regions, a.REGION),
     stateRaw: a.REGION,
     phone: a.TEL_NUMBER,
     email: a.SMTP_ADDR,
@@ -224,88 +272,180 @@ function party(
   };
 }
 
+interface Cond {
+  c: PricingElement;
+  path: string;
+  role: ConditionRole;
+  value: Paise;
+  /** A statistical GST condition of a reverse-charge document: the tax the recipient pays. */
+  statistical: boolean;
+}
+
+/**
+ * The conditions that make up the document's value, by item: active (KINAK blank), not statistical
+ * (KSTAT blank), with a role. A condition with a value and no role refuses the document. A header
+ * record (KPOSN 000000) that SAP distributed over the items (their records of that type add up to it)
+ * is the same money twice and counts only once, at the items.
+ */
 function conditionsByItem(
-  elements: readonly PricingElement[],
-): Map<string, { c: PricingElement; path: string }[]> {
-  const m = new Map<string, { c: PricingElement; path: string }[]>();
-  elements.forEach((c, i) => {
-    if (c.KINAK.trim() !== '') return; // inactive conditions never reached the document's value
+  issues: Issues,
+  r: BillingDocumentEvent,
+  tables: SapTables,
+  reverseCharge: boolean,
+  unmapped: Set<string>,
+): Map<string, Cond[]> {
+  const m = new Map<string, Cond[]>();
+  // A header record whose value the items' records of the same type add up to is SAP's distribution
+  // of that header condition: the same money, counted at the items.
+  const itemSum = new Map<string, Paise>();
+  for (const c of r.PRCD_ELEMENTS)
+    if (c.KPOSN !== HEADER_ITEM && c.KINAK.trim() === '')
+      itemSum.set(c.KSCHL, (itemSum.get(c.KSCHL) ?? 0) + paise(amount(c.KWERT)));
+  const distributed = (c: PricingElement) =>
+    c.KPOSN === HEADER_ITEM && itemSum.has(c.KSCHL) && itemSum.get(c.KSCHL) === paise(amount(c.KWERT));
+  r.PRCD_ELEMENTS.forEach((c, i) => {
+    if (c.KINAK.trim() !== '') return;
+    if (distributed(c)) return;
+    const path = `PRCD_ELEMENTS[${i}]`;
+    const value = paise(amount(c.KWERT));
+    const role = lookup(tables.conditions, SAP_TABLES.conditions, c.KSCHL);
+    // Under reverse charge the GST is printed on the invoice but not charged: SAP carries it in
+    // statistical tax conditions, and the IRP invoice still reports it (docs/connectors.md).
+    const statistical = c.KSTAT.trim() !== '';
+    if (statistical && !(reverseCharge && role && TAX_ROLES.includes(role) && role !== 'tcs')) return;
+    if (!role) {
+      if (value !== 0) unmapped.add(c.KPOSN);
+      if (value !== 0)
+        issues.add(
+          c.KOAID.trim() === 'D' ? 'MAP_UNKNOWN_TAX' : 'MAP_UNMAPPED_AMOUNT',
+          `${path}.KSCHL`,
+          `condition type ${c.KSCHL} (item ${c.KPOSN}${c.KOAID ? `, class ${c.KOAID}` : ''}) carries ${value / 100} but has no role in the conditions table: it would be dropped from the invoice`,
+        );
+      return;
+    }
     const list = m.get(c.KPOSN) ?? [];
-    list.push({ c, path: `PRCD_ELEMENTS[${i}]` });
+    list.push({ c, path, role, value, statistical });
     m.set(c.KPOSN, list);
   });
   return m;
 }
 
-function headerMoney(elements: readonly PricingElement[]): HeaderMoney {
-  const h: HeaderMoney = { othChrg: 0, discount: 0, roundOff: 0 };
-  for (const { c } of conditionsByItem(elements).get(HEADER_ITEM) ?? []) {
-    const v = paise(amount(c.KWERT));
-    const role = CONDITION_ROLES[c.KSCHL];
-    if (role === 'freight') h.othChrg += v;
-    else if (role === 'headerDiscount') h.discount -= v;
-    else if (role === 'roundOff') h.roundOff += v;
+/** The item's price per sales unit: KBETR per KPEIN KMEIN; another condition unit needs SAP's conversion. */
+function unitPrice(price: PricingElement, item: BillingItem, gross: Paise, qty: Dec): Dec {
+  const kmein = price.KMEIN.trim();
+  if (kmein === '' || kmein === item.VRKME.trim()) {
+    const kbetr = decFromAvroBytes(price.KBETR, SCALE.rate);
+    return price.KPEIN > 1 ? div(kbetr, { units: BigInt(price.KPEIN), scale: 0 }, 3) : kbetr;
   }
-  return h;
+  return qty.units === 0n ? ZERO : div({ units: BigInt(gross), scale: 2 }, qty, 3);
 }
 
-function itemLines(issues: Issues, r: BillingDocumentEvent): Line[] | undefined {
-  const byItem = conditionsByItem(r.PRCD_ELEMENTS);
+function itemLines(
+  issues: Issues,
+  r: BillingDocumentEvent,
+  tables: SapTables,
+  header: HeaderMoney,
+): { lines: Line[]; statisticalTax: boolean } | undefined {
+  let statisticalTax = false;
+  // Items with an unmapped condition are already refused; their cross-checks would repeat the same money.
+  const unmapped = new Set<string>();
+  const byItem = conditionsByItem(issues, r, tables, r.VBRK.ZZRCM.trim() === 'X', unmapped);
+  const gstStep = (list: readonly Cond[]) =>
+    Math.min(...list.filter((x) => GST_ROLES.includes(x.role)).map((x) => x.c.STUNR));
+
+  // Header records (KPOSN 000000) that SAP did not distribute: no tax base, so after tax.
+  for (const x of byItem.get(HEADER_ITEM) ?? []) {
+    if (x.role === 'roundOff') header.roundOff += x.value;
+    else if (x.role === 'discount') header.discount -= x.value;
+    else if (x.role === 'charge') header.othChrg += x.value;
+    else
+      issues.add(
+        'MAP_UNMAPPED_AMOUNT',
+        `${x.path}.KPOSN`,
+        `${x.c.KSCHL} (${x.role}) at header level: a ${x.role} belongs to an item`,
+      );
+  }
+  const itemPositions = new Set(r.VBRP.map((i) => i.POSNR));
+  for (const [posnr, list] of byItem)
+    if (posnr !== HEADER_ITEM && !itemPositions.has(posnr))
+      issues.add(
+        'MAP_UNMAPPED_AMOUNT',
+        `${list[0]!.path}.KPOSN`,
+        `conditions for item ${posnr}, which VBRP does not have`,
+      );
+
   const before = issues.errors.length;
   const lines = r.VBRP.map((item, i): Line | undefined => {
     const at = `VBRP[${i}]`;
+    const list = byItem.get(item.POSNR) ?? [];
+    const taxStep = gstStep(list); // Infinity when the item carries no GST condition
     const money: LineMoney = { ...NO_MONEY };
-    let price: Dec | undefined;
     const rates: LineRates = { gst: ZERO, cess: ZERO };
-    for (const { c } of byItem.get(item.POSNR) ?? []) {
-      const v = paise(amount(c.KWERT));
-      const rate = decFromAvroBytes(c.KBETR, SCALE.rate);
-      const role = CONDITION_ROLES[c.KSCHL];
-      switch (role) {
+    let price: PricingElement | undefined;
+    let nonTax = 0;
+    let tax = 0;
+    for (const x of list) {
+      const v = x.value;
+      const preTax = x.c.STUNR < taxStep;
+      if (x.statistical) statisticalTax = true;
+      else if (TAX_ROLES.includes(x.role)) tax += v;
+      else nonTax += v;
+      switch (x.role) {
         case 'price':
           money.gross += v;
-          price = rate;
+          price = x.c;
           break;
         case 'discount':
-          money.discount -= v;
+          if (preTax) money.discount -= v;
+          else header.discount -= v;
           break;
-        case 'cgst':
-        case 'sgst':
-        case 'igst':
-        case 'cess':
-        case 'cessNonAdvl':
-        case 'tcs':
-          postTax(money, rates, role, v, rate);
+        case 'charge':
+          // Freight or packing before the tax conditions is inside the taxable value: TotAmt carries it
+          // (the IRP no longer checks TotAmt = Qty × UnitPrice). After them it is outside: OthChrg.
+          if (preTax) money.gross += v;
+          else money.othChrg += v;
+          break;
+        case 'roundOff':
+          header.roundOff += v;
           break;
         default:
-          break;
+          postTax(money, rates, x.role, v, decFromAvroBytes(x.c.KBETR, SCALE.rate));
       }
     }
-    if (price === undefined)
+    const net = paise(amount(item.NETWR));
+    const unpriced = price === undefined && list.length === 0 && net === 0 && paise(amount(item.MWSBP)) === 0;
+    if (price === undefined && !unpriced)
       return issues.add(
         'MAP_MISSING_FIELD',
         `${at}.POSNR`,
-        `no active price condition (PR00/PPR0) for item ${item.POSNR}`,
+        `no active price condition (PR00/PPR0) for item ${item.POSNR}, which carries a value`,
       );
-    const net = paise(amount(item.NETWR));
-    if (net !== money.gross - money.discount)
+    const checked = !unmapped.has(item.POSNR);
+    if (checked && net !== nonTax)
       issues.add(
         'MAP_TOTAL_MISMATCH',
         `${at}.NETWR`,
-        `item net value ${net / 100} ≠ price ${money.gross / 100} − discounts ${money.discount / 100}: an unmapped discount condition?`,
+        `item net value ${net / 100} ≠ its mapped conditions ${nonTax / 100}`,
       );
-    const tax = money.cgst + money.sgst + money.igst + money.cess + money.cessNonAdvl;
-    if (paise(amount(item.MWSBP)) !== tax)
+    if (checked && paise(amount(item.MWSBP)) !== tax)
       issues.add(
         'MAP_TAX_MISMATCH',
         `${at}.MWSBP`,
-        `item tax ${paise(amount(item.MWSBP)) / 100} ≠ mapped tax conditions ${tax / 100}: an unmapped tax condition type?`,
+        `item tax ${paise(amount(item.MWSBP)) / 100} ≠ its mapped tax conditions ${tax / 100}`,
       );
-    const unit = SAP_UNIT_TO_UQC[item.VRKME.trim()];
-    if (!unit || !isUqc(unit))
+    const gst = list.find((x) => GST_ROLES.includes(x.role));
+    if (checked && gst && paise(amount(gst.c.KAWRT)) !== assessable(money))
+      issues.add(
+        'MAP_TAXABLE_MISMATCH',
+        `${gst.path}.KAWRT`,
+        `SAP taxed ${paise(amount(gst.c.KAWRT)) / 100} for item ${item.POSNR}, the mapped taxable value is ${assessable(money) / 100}`,
+      );
+    const unit = lookup(tables.units, SAP_TABLES.units, item.VRKME);
+    if (!unit)
       issues.add('MAP_UNKNOWN_UNIT', `${at}.VRKME`, `sales unit ${JSON.stringify(item.VRKME)} has no UQC`);
     const hsn = item.STEUC.replace(/[.\s]/g, '');
     if (!hsn) issues.add('MAP_MISSING_FIELD', `${at}.STEUC`, 'HSN/SAC control code is required');
+    const qty = decFromAvroBytes(item.FKIMG, SCALE.quantity);
     return {
       facts: compact({
         SlNo: String(Number(item.POSNR)),
@@ -313,9 +453,9 @@ function itemLines(issues: Issues, r: BillingDocumentEvent): Line[] | undefined 
         IsServc: hsn.startsWith('99') ? 'Y' : 'N',
         HsnCd: hsn,
         Barcde: text(item.EAN11, 3, 30),
-        Qty: toNumber(decFromAvroBytes(item.FKIMG, SCALE.quantity), 3),
+        Qty: toNumber(qty, 3),
         Unit: unit,
-        UnitPrice: toNumber(price, 3),
+        UnitPrice: price ? toNumber(unitPrice(price, item, money.gross, qty), 3) : 0,
         GstRt: toNumber(rates.gst, 3),
         CesRt: toNumber(rates.cess, 3),
         OrdLineRef: text(item.AUBEL, 1, 50),
@@ -325,5 +465,5 @@ function itemLines(issues: Issues, r: BillingDocumentEvent): Line[] | undefined 
       money,
     };
   });
-  return issues.errors.length > before ? undefined : (lines as Line[]);
+  return issues.errors.length > before ? undefined : { lines: lines as Line[], statisticalTax };
 }

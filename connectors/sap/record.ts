@@ -4,7 +4,7 @@
  */
 export type SapDecimal = Buffer;
 
-export const SCALE = { amount: 2, quantity: 3, rate: 3 } as const;
+export const SCALE = { amount: 2, quantity: 3, rate: 3, exchangeRate: 5 } as const;
 
 export interface BillingHeader {
   VBELN: string;
@@ -12,6 +12,7 @@ export interface BillingHeader {
   VBTYP: string;
   FKDAT: string;
   WAERK: string;
+  KURRF: SapDecimal | null;
   BUKRS: string;
   BUPLA: string;
   XBLNR: string;
@@ -24,6 +25,7 @@ export interface BillingHeader {
   ZZSUPTYP: string;
   ZZRCM: string;
   ZZECMGSTIN: string | null;
+  ZZIGSTONINTRA: string;
 }
 
 export interface Address {
@@ -73,9 +75,13 @@ export interface PricingElement {
   KSCHL: string;
   KRECH: string;
   KBETR: SapDecimal;
+  KPEIN: number;
+  KMEIN: string;
   KAWRT: SapDecimal;
   KWERT: SapDecimal;
   KINAK: string;
+  KSTAT: string;
+  KOAID: string;
 }
 
 export interface BillingDocumentEvent {
@@ -87,7 +93,7 @@ export interface BillingDocumentEvent {
   PARTNERS: Partner[];
   VBRP: BillingItem[];
   PRCD_ELEMENTS: PricingElement[];
-  PRECEDING: { VBELN: string; XBLNR: string; FKDAT: string } | null;
+  PRECEDING: { VBELN: string; XBLNR: string; FKDAT: string }[];
   EXPORT: {
     LAND1: string;
     PORT_CODE: string;

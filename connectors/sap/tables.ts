@@ -1,9 +1,10 @@
 /**
- * SAP-side code tables: sales units (T006 internal keys) → UQC, T005S regions of country IN → GST state
- * codes, and the pricing condition types the mapping understands. Each table is data so a site with
- * other keys changes one line, and the unit test checks every target against the IRP masters.
+ * SAP-side site tables: sales units (T006 internal keys) → UQC, T005S regions of country IN → GST state
+ * codes, the pricing condition types the mapping understands, and SD document categories. The values
+ * here are the defaults; a source config's `tables` section overrides them per SAP system (another
+ * customising: other condition types, regions renumbered to GST codes, Z units).
  */
-import type { TaxHead } from '../shared/invoice.js';
+import { exactKey, oneOf, stateValue, uqcValue, type TableSpec } from '../shared/site-tables.js';
 
 /** T006 internal unit keys (as stored in VRKME, not the ISO or language-dependent external keys). */
 export const SAP_UNIT_TO_UQC: Readonly<Record<string, string>> = {
@@ -84,22 +85,43 @@ export const SAP_REGION_TO_STATE: Readonly<Record<string, string>> = {
   '37': '38', // Ladakh
 };
 
-export type ConditionRole = 'price' | 'discount' | TaxHead | 'freight' | 'headerDiscount' | 'roundOff';
+export const CONDITION_ROLES_LIST = [
+  'price',
+  'discount',
+  'charge',
+  'roundOff',
+  'cgst',
+  'sgst',
+  'igst',
+  'cess',
+  'cessNonAdvl',
+  'tcs',
+] as const;
+export type ConditionRole = (typeof CONDITION_ROLES_LIST)[number];
 
 /**
- * Condition types by role. JOCG/JOSG/JOIG/JOUG are SAP's India output-tax conditions; compensation cess
- * and header charges are customer-defined in SAP's GST configuration guides, the Z keys are this
- * project's defaults. Anything else (VPRS cost, SKTO cash discount …) is statistical and ignored.
+ * Condition types by role. JOCG/JOSG/JOIG/JOUG are SAP's India output-tax conditions; compensation cess,
+ * freight and header conditions are customer-defined in SAP's GST configuration guides, the Z keys are
+ * this project's defaults. Where a `discount` or `charge` condition stands in the pricing procedure
+ * (its step `STUNR` before or after the item's GST conditions) decides whether it is inside the taxable
+ * value: a pre-tax freight is part of `AssAmt`, a post-tax one is `OthChrg`. Statistical conditions
+ * (`KSTAT` = X: VPRS cost, SKTO cash discount …) never count; any other condition with a value that
+ * is not in this table refuses the document (`MAP_UNMAPPED_AMOUNT`), so no money is dropped.
  */
 export const CONDITION_ROLES: Readonly<Record<string, ConditionRole>> = {
   PR00: 'price',
   PPR0: 'price',
+  PB00: 'price', // gross price, manual
   K004: 'discount',
   K005: 'discount',
   K007: 'discount',
   RA00: 'discount',
   RA01: 'discount',
   RB00: 'discount',
+  R100: 'discount', // 100 % discount: free goods
+  HA00: 'discount', // header discount %, distributed to the items
+  HB00: 'discount', // header discount, absolute, distributed
+  ZHDS: 'discount',
   JOCG: 'cgst',
   JOSG: 'sgst',
   JOUG: 'sgst', // UTGST: the IRP carries it in SgstAmt
@@ -107,13 +129,43 @@ export const CONDITION_ROLES: Readonly<Record<string, ConditionRole>> = {
   ZCMP: 'cess', // compensation cess, ad valorem
   ZCMQ: 'cessNonAdvl', // compensation cess, per quantity
   JTC1: 'tcs', // TCS s.206C(1H): outside the taxable value → item OthChrg
-  ZFRT: 'freight', // header freight outside the tax base → ValDtls.OthChrg
-  ZHDS: 'headerDiscount',
-  DIFF: 'roundOff', // rounding to the T001R unit (₹1)
+  HD00: 'charge', // freight (header, distributed)
+  KF00: 'charge', // freight (item)
+  ZFRT: 'charge', // freight
+  ZPKG: 'charge', // packing and forwarding
+  DIFF: 'roundOff', // rounding to the T001R unit (₹1), wherever it is posted
 };
 
 export const VBTYP_TO_DOC_TYPE: Readonly<Record<string, 'INV' | 'CRN' | 'DBN'>> = {
   M: 'INV',
   O: 'CRN',
   P: 'DBN',
+};
+
+/** The SAP site tables and what each may hold (the `tables` section of a `sap` source config). */
+export const SAP_TABLES = {
+  units: {
+    doc: 'sales unit (VBRP.VRKME, T006 internal key) → UQC',
+    values: uqcValue,
+    key: exactKey,
+    defaults: SAP_UNIT_TO_UQC,
+  } satisfies TableSpec<string>,
+  regions: {
+    doc: 'region of country IN (T005S, REGION) → GST state code',
+    values: stateValue,
+    key: exactKey,
+    defaults: SAP_REGION_TO_STATE,
+  } satisfies TableSpec<string>,
+  conditions: {
+    doc: 'condition type (PRCD_ELEMENTS.KSCHL) → role',
+    values: oneOf(CONDITION_ROLES_LIST),
+    key: exactKey,
+    defaults: CONDITION_ROLES,
+  } satisfies TableSpec<ConditionRole>,
+  documentCategories: {
+    doc: 'SD document category (VBRK.VBTYP) → IRP document type',
+    values: oneOf(['INV', 'CRN', 'DBN'] as const),
+    key: exactKey,
+    defaults: VBTYP_TO_DOC_TYPE,
+  } satisfies TableSpec<'INV' | 'CRN' | 'DBN'>,
 };

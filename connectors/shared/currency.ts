@@ -5,7 +5,8 @@
  * and so does the mapping: each amount the ERP posted is converted once, half-up to the paisa, the way
  * the ERP converts amounts into its local currency.
  */
-import { mul, paise, paiseToDec, rupees, type Dec, type Paise } from './decimal.js';
+import { decFromNumber, mul, paise, paiseToDec, rupees, toNumber, type Dec, type Paise } from './decimal.js';
+import { invoiceTotal, type HeaderMoney, type Line, type LineMoney } from './invoice.js';
 import type { Issues } from './issues.js';
 
 export interface DocCurrency {
@@ -47,7 +48,47 @@ export function docCurrency(
   return { code: c, rate, inr: (p) => paise(mul(paiseToDec(p), rate)), foreign: true };
 }
 
-/** ValDtls.TotInvValFc: the document total in its own currency, when that is not INR. */
-export function totalInForeignCurrency(cur: DocCurrency, docTotal: Paise): number | undefined {
-  return cur.foreign ? rupees(docTotal) : undefined;
+/**
+ * The invoice's lines and header money converted from the document currency to INR, each amount once
+ * (see {@link DocCurrency.inr}); the foreign-currency total goes to TotInvValFc.
+ */
+export function toInr(
+  cur: DocCurrency,
+  lines: Line[],
+  header: HeaderMoney,
+): { lines: Line[]; header: HeaderMoney } {
+  if (!cur.foreign) return { lines, header };
+  const money = (m: LineMoney): LineMoney => {
+    const out = { ...m };
+    for (const k of MONEY_FIELDS) if (out[k] !== undefined) out[k] = cur.inr(out[k]);
+    return out;
+  };
+  const price = (p: number | undefined) =>
+    p === undefined ? undefined : toNumber(mul(decFromNumber(p) ?? { units: 0n, scale: 0 }, cur.rate), 3);
+  return {
+    lines: lines.map((l) => ({
+      facts: { ...l.facts, UnitPrice: price(l.facts.UnitPrice)! },
+      money: money(l.money),
+    })),
+    header: {
+      othChrg: cur.inr(header.othChrg),
+      discount: cur.inr(header.discount),
+      roundOff: cur.inr(header.roundOff),
+      totInvValFc: rupees(invoiceTotal(lines, header)),
+    },
+  };
 }
+
+const MONEY_FIELDS = [
+  'gross',
+  'discount',
+  'preTax',
+  'igst',
+  'cgst',
+  'sgst',
+  'cess',
+  'cessNonAdvl',
+  'stateCess',
+  'stateCessNonAdvl',
+  'othChrg',
+] as const satisfies readonly (keyof LineMoney)[];

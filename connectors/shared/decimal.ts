@@ -124,3 +124,12 @@ export function rupees(p: Paise): number {
 export function percentOf(base: Paise, percent: Dec, mode: RoundingMode = 'half-up'): Paise {
   return paise({ units: BigInt(base) * percent.units, scale: 2 + percent.scale + 2 }, mode);
 }
+
+/** `a / b` rounded to `scale` places with `mode` (b must not be zero). */
+export function div(a: Dec, b: Dec, scale: number, mode: RoundingMode = 'half-up'): Dec {
+  // a/b = (a.units × 10^(b.scale + scale + 1 − a.scale)) / b.units × 10^-(scale + 1), then rounded once.
+  const shift = b.scale + scale + 1 - a.scale;
+  const num = shift >= 0 ? a.units * 10n ** BigInt(shift) : a.units / 10n ** BigInt(-shift);
+  const q = num / b.units; // truncated toward zero, one extra digit kept for the rounding
+  return { units: rescale({ units: q, scale: scale + 1 }, scale, mode), scale };
+}

@@ -47,10 +47,16 @@ export function readDocumented(id: string): DocumentedFixture[] {
     }));
 }
 
-/** Decodes the hand-written record through the connector's Avro schema and maps it. */
+/** Decodes the hand-written record through the connector's Avro schema and maps it (with its tables). */
 export function mapDocumented(c: Connector, f: DocumentedFixture): MapResult {
   const record = fromNaturalJson(c.avroSchema, f.record);
-  return c.map(decode(c.avroSchema, encode(c.avroSchema, record)));
+  let connector = c;
+  if (f.tables !== undefined) {
+    const configured = c.withTables?.(f.tables);
+    if (!configured?.ok) throw new Error(`${f.name}: tables ${JSON.stringify(configured)}`);
+    connector = configured.connector;
+  }
+  return connector.map(decode(c.avroSchema, encode(c.avroSchema, record)));
 }
 
 /** The IRP's "today" for a fixture: the day after its document date. */

@@ -209,7 +209,10 @@ export function* randomScenarios({ seed, asOf = '2025-03-28' }: RandomOptions): 
       const local = customers.filter((c) => c.stateCode === seller.stateCode);
       buyer = local.length > 0 && rng.chance(0.45) ? rng.pick(local) : rng.pick(customers);
       pos = buyer.stateCode;
-      if (rng.chance(0.15)) shipTo = rng.pick(customers);
+      // Delivered to another of the customer's sites in the same state: SAP taxes by the ship-to region,
+      // the other ERPs by the bill-to state, and both agree only then (other states: hand-written fixtures).
+      const sameState = customers.filter((c) => c.stateCode === buyer.stateCode && c !== buyer);
+      if (sameState.length > 0 && rng.chance(0.15)) shipTo = rng.pick(sameState);
     }
 
     const count = rng.chance(0.02) ? rng.int(100, 150) : rng.int(1, 12);

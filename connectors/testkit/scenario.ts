@@ -37,6 +37,11 @@ export interface ScenarioLine {
   tcsPct?: string;
   freeQty?: string;
   batch?: { name: string; expiry?: string };
+  /**
+   * A charge the ERP books on this line inside the taxable value (freight or packing allocated to the
+   * item, a surcharge): taxed with the line. Decimal text in the document currency.
+   */
+  charge?: string;
 }
 
 export interface Scenario {
@@ -61,6 +66,10 @@ export interface Scenario {
   /** Invoice-level discount after tax (₹). */
   headerDiscount?: string;
   roundToRupee: boolean;
+  /** Where the ERP posts the round-off: once for the document (default) or on an item (SAP's DIFF). */
+  roundOffAt?: 'header' | 'item';
+  /** Billed in a foreign currency: every amount above is in it, and `rate` is INR per unit. */
+  currency?: { code: string; rate: string };
   preceding?: { docNo: string; docDate: string };
   export?: {
     country: string;
@@ -91,6 +100,8 @@ export interface ComputedLine {
   price: Dec;
   gross: Paise;
   discount: Paise;
+  /** The line's taxable charge (see {@link ScenarioLine.charge}). */
+  charge: Paise;
   taxable: Paise;
   /** Effective GST rate: 0 for supplies without payment (LUT/bond). */
   gstRate: Dec;
@@ -131,7 +142,10 @@ export function isIntra(s: Scenario): boolean {
   return (s.supply === 'B2B' || s.supply === 'DEXP') && s.pos === s.seller.stateCode;
 }
 
-/** The amounts a typical ERP computes: each tax per line, rounded half-up to the paisa. */
+/**
+ * The amounts a typical ERP computes: each tax per line, rounded half-up to the paisa, all in the
+ * document currency (INR unless {@link Scenario.currency}).
+ */
 export function compute(s: Scenario): Computed {
   const intra = isIntra(s);
   const lines = s.lines.map((line): ComputedLine => {
@@ -139,7 +153,8 @@ export function compute(s: Scenario): Computed {
     const price = dec(line.unitPrice);
     const gross = paise(mul(qty, price));
     const discount = line.discountPct ? percentOf(gross, dec(line.discountPct)) : 0;
-    const taxable = gross - discount;
+    const charge = line.charge ? paise(dec(line.charge)) : 0;
+    const taxable = gross - discount + charge;
     const gstRate = withoutPayment(s) ? ZERO_DEC : dec(line.product.gstRate);
     const cessRate = withoutPayment(s) || !line.product.cessRate ? ZERO_DEC : dec(line.product.cessRate);
     const half = { units: gstRate.units * 5n, scale: gstRate.scale + 1 };
@@ -156,6 +171,7 @@ export function compute(s: Scenario): Computed {
       price,
       gross,
       discount,
+      charge,
       taxable,
       gstRate,
       cessRate,

@@ -23,7 +23,7 @@ export function sapExtraCases(): Record<string, BillingDocumentEvent> {
   for (const c of unmappedTax.PRCD_ELEMENTS) if (c.KSCHL === 'JOIG' && c.KPOSN === '000010') c.KSCHL = 'ZIG1';
 
   const creditWithoutReference = from('credit-note');
-  creditWithoutReference.PRECEDING = null;
+  creditWithoutReference.PRECEDING = [];
 
   const several = from('intra-state');
   several.VBRP[0]!.VRKME = 'XYZ';

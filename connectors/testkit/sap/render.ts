@@ -44,55 +44,81 @@ function partner(role: string, p: Party): Partner {
 export function renderSap(s: Scenario): BillingDocumentEvent {
   const c = compute(s);
   const cond: PricingElement[] = [];
-  const push = (KPOSN: string, KSCHL: string, KRECH: string, KBETR: Dec, base: Paise, value: Paise) =>
+  // Steps of a typical India pricing procedure: price 10, discounts 20, pre-tax charges 30, GST 100,
+  // cess 110, TCS 200, post-tax charges 900, rounding 950.
+  const push = (
+    KPOSN: string,
+    STUNR: number,
+    KSCHL: string,
+    KOAID: 'A' | 'B' | 'D',
+    KRECH: string,
+    KBETR: Dec,
+    base: Paise,
+    value: Paise,
+  ) =>
     cond.push({
       KPOSN,
-      STUNR: cond.length * 10 + 10,
+      STUNR,
       KSCHL,
       KRECH,
       KBETR: rate(KBETR),
+      KPEIN: 1,
+      KMEIN: '',
       KAWRT: amt(base),
       KWERT: amt(value),
       KINAK: '',
+      KSTAT: '',
+      KOAID,
     });
   const half = (d: Dec): Dec => ({ units: d.units * 5n, scale: d.scale + 1 });
+  const posnrOf = (i: number) => String((i + 1) * 10).padStart(6, '0');
+  const nonTax = new Map<string, Paise>();
+  const taxOf = new Map<string, Paise>();
+  const add = (m: Map<string, Paise>, k: string, v: Paise) => m.set(k, (m.get(k) ?? 0) + v);
 
   const items = c.lines.map((l, i) => {
-    const posnr = String((i + 1) * 10).padStart(6, '0');
+    const posnr = posnrOf(i);
     const p = l.line.product;
-    push(posnr, 'PR00', 'C', l.price, paise(l.qty), l.gross);
+    push(posnr, 10, 'PR00', 'B', 'C', l.price, paise(l.qty), l.gross);
     if (l.discount)
       push(
         posnr,
-        'K007',
+        20,
+        l.line.discountPct === '100' ? 'R100' : 'K007',
+        'A',
         'A',
         { units: -dec(l.line.discountPct!).units, scale: dec(l.line.discountPct!).scale },
         l.gross,
         -l.discount,
       );
+    if (l.charge) push(posnr, 30, 'ZFRT', 'A', 'B', { units: BigInt(l.charge), scale: 2 }, 0, l.charge);
     if (c.intra) {
-      push(posnr, 'JOCG', 'A', half(l.gstRate), l.taxable, l.cgst);
-      push(posnr, c.utgst ? 'JOUG' : 'JOSG', 'A', half(l.gstRate), l.taxable, l.sgst);
-    } else push(posnr, 'JOIG', 'A', l.gstRate, l.taxable, l.igst);
-    if (l.cess) push(posnr, 'ZCMP', 'A', l.cessRate, l.taxable, l.cess);
-    if (l.cessNonAdvl) push(posnr, 'ZCMQ', 'C', dec(p.cessPerUnit!), paise(l.qty), l.cessNonAdvl);
+      push(posnr, 100, 'JOCG', 'D', 'A', half(l.gstRate), l.taxable, l.cgst);
+      push(posnr, 101, c.utgst ? 'JOUG' : 'JOSG', 'D', 'A', half(l.gstRate), l.taxable, l.sgst);
+    } else push(posnr, 102, 'JOIG', 'D', 'A', l.gstRate, l.taxable, l.igst);
+    if (l.cess) push(posnr, 110, 'ZCMP', 'D', 'A', l.cessRate, l.taxable, l.cess);
+    if (l.cessNonAdvl) push(posnr, 111, 'ZCMQ', 'D', 'C', dec(p.cessPerUnit!), paise(l.qty), l.cessNonAdvl);
     if (l.tcs)
       push(
         posnr,
+        200,
         'JTC1',
+        'D',
         'A',
         dec(l.line.tcsPct!),
         l.taxable + l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl,
         l.tcs,
       );
+    add(nonTax, posnr, l.taxable);
+    add(taxOf, posnr, l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl + l.tcs);
     return {
       POSNR: posnr,
       MATNR: p.code,
       ARKTX: p.name,
       FKIMG: qty(l.qty),
       VRKME: p.service && p.uqc === 'OTH' ? 'H' : lookup(UNIT, p.uqc, 'SAP unit'),
-      NETWR: amt(l.taxable),
-      MWSBP: amt(l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl),
+      NETWR: amt(0),
+      MWSBP: amt(0),
       WERKS: '1000',
       STEUC: p.hsn,
       PSTYV: p.service ? 'TAD' : 'TAN',
@@ -102,10 +128,20 @@ export function renderSap(s: Scenario): BillingDocumentEvent {
       AUBEL: numericId(s.docNo, 10, '0010'),
     };
   });
-  if (c.freight) push('000000', 'ZFRT', 'B', { units: BigInt(c.freight), scale: 2 }, 0, c.freight);
-  if (c.headerDiscount)
-    push('000000', 'ZHDS', 'B', { units: BigInt(-c.headerDiscount), scale: 2 }, 0, -c.headerDiscount);
-  if (c.roundOff) push('000000', 'DIFF', 'B', { units: BigInt(c.roundOff), scale: 2 }, 0, c.roundOff);
+  // Post-tax header amounts: at header level (KPOSN 000000), or distributed onto the first item the
+  // way SAP distributes header conditions (DIFF, post-tax freight, header discount).
+  const headerAt = s.roundOffAt === 'item' ? posnrOf(0) : '000000';
+  const post = (STUNR: number, KSCHL: string, KOAID: 'A', value: Paise) => {
+    push(headerAt, STUNR, KSCHL, KOAID, 'B', { units: BigInt(value), scale: 2 }, 0, value);
+    if (headerAt !== '000000') add(nonTax, headerAt, value);
+  };
+  if (c.freight) post(900, 'ZFRT', 'A', c.freight);
+  if (c.headerDiscount) post(910, 'ZHDS', 'A', -c.headerDiscount);
+  if (c.roundOff) post(950, 'DIFF', 'A', c.roundOff);
+  for (const item of items) {
+    item.NETWR = amt(nonTax.get(item.POSNR) ?? 0);
+    item.MWSBP = amt(taxOf.get(item.POSNR) ?? 0);
+  }
 
   const [VBTYP, FKART] = DOC[s.docType];
   const partners = [partner('AG', s.buyer), partner('RE', s.buyer), partner('RG', s.buyer)];
@@ -124,31 +160,35 @@ export function renderSap(s: Scenario): BillingDocumentEvent {
       FKART,
       VBTYP,
       FKDAT: compactDate(s.docDate),
-      WAERK: 'INR',
+      WAERK: s.currency?.code ?? 'INR',
+      KURRF: s.currency ? decToAvroBytes(dec(s.currency.rate), SCALE.exchangeRate) : null,
       BUKRS: '1000',
       BUPLA: `B${s.seller.stateCode}1`,
       XBLNR: s.docNo,
       KUNAG: partners[0]!.KUNNR,
       KUNRG: partners[0]!.KUNNR,
-      NETWR: amt(sum((l) => l.taxable)),
-      MWSBK: amt(sum((l) => l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl)),
+      NETWR: amt(sum((l) => l.taxable) + c.freight - c.headerDiscount + c.roundOff),
+      MWSBK: amt(sum((l) => l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl + l.tcs)),
       ZTERM: s.creditDays ? `NT${s.creditDays}` : '0001',
       SFAKN: null,
       ZZSUPTYP: s.supply,
       ZZRCM: s.reverseCharge ? 'X' : '',
       ZZECMGSTIN: null,
+      ZZIGSTONINTRA: '',
     },
     SELLER: { BUPLA: `B${s.seller.stateCode}1`, GSTIN: s.seller.gstin!, ...address(s.seller) },
     PARTNERS: partners,
     VBRP: items,
     PRCD_ELEMENTS: cond,
     PRECEDING: s.preceding
-      ? {
-          VBELN: numericId(s.preceding.docNo, 10, '0090'),
-          XBLNR: s.preceding.docNo,
-          FKDAT: compactDate(s.preceding.docDate),
-        }
-      : null,
+      ? [
+          {
+            VBELN: numericId(s.preceding.docNo, 10, '0090'),
+            XBLNR: s.preceding.docNo,
+            FKDAT: compactDate(s.preceding.docDate),
+          },
+        ]
+      : [],
     EXPORT: s.export
       ? {
           LAND1: s.export.country,
