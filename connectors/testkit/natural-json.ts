@@ -11,7 +11,30 @@ import { decToAvroBytes, parseDec } from '../shared/decimal.js';
 type Schema = string | Schema[] | { type: unknown; [k: string]: unknown };
 
 export function fromNaturalJson(schema: unknown, value: unknown, path = '$'): unknown {
-  return convert(schema as Schema, value, path, new Map());
+  const named = new Map<string, Schema>();
+  collectNames(schema as Schema, named);
+  return convert(schema as Schema, value, path, named);
+}
+
+/**
+ * Every named type of the schema, found before any value is read: a type defined inline where the
+ * record holds null (an optional field) may be referenced by name further on.
+ */
+function collectNames(schema: Schema, named: Map<string, Schema>): void {
+  if (typeof schema === 'string') return;
+  if (Array.isArray(schema)) {
+    for (const s of schema) collectNames(s, named);
+    return;
+  }
+  const s = schema as Record<string, unknown> & { type: unknown };
+  if (typeof s.name === 'string' && (s.type === 'record' || s.type === 'enum' || s.type === 'fixed')) {
+    named.set(s.name, s);
+    if (typeof s.namespace === 'string') named.set(`${s.namespace}.${s.name}`, s);
+  }
+  if (s.type === 'record') for (const f of s.fields as { type: Schema }[]) collectNames(f.type, named);
+  else if (s.type === 'array') collectNames(s.items as Schema, named);
+  else if (s.type === 'map') collectNames(s.values as Schema, named);
+  else if (typeof s.type === 'object' && s.type !== null) collectNames(s.type as Schema, named);
 }
 
 function fail(path: string, message: string): never {
