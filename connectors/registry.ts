@@ -5,6 +5,7 @@
 import { canonicalConnector } from './canonical/index.js';
 import { d365Connector } from './d365/index.js';
 import { erpnextConnector } from './erpnext/index.js';
+import { odooConnector } from './odoo/index.js';
 import { oracleConnector } from './oracle/index.js';
 import { sapConnector } from './sap/index.js';
 import { tallyConnector } from './tally/index.js';
@@ -16,6 +17,7 @@ export const connectors = {
   d365: d365Connector,
   tally: tallyConnector,
   erpnext: erpnextConnector,
+  odoo: odooConnector,
   canonical: canonicalConnector,
 } as const satisfies Readonly<Record<string, Connector & { schemaFile: string }>>;
 

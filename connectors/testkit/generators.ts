@@ -10,6 +10,8 @@ import { d365ExtraCases } from './d365/extra-cases.js';
 import { erpnextExtraCases } from './erpnext/extra-cases.js';
 import { renderErpnext } from './erpnext/render.js';
 import { renderD365 } from './d365/render.js';
+import { odooExtraCases } from './odoo/extra-cases.js';
+import { renderOdoo } from './odoo/render.js';
 import { oracleExtraCases } from './oracle/extra-cases.js';
 import { renderOracle } from './oracle/render.js';
 import type { ConnectorId } from '../registry.js';
@@ -32,6 +34,7 @@ export const generators: Readonly<Record<ConnectorId, Generator>> = {
   d365: { render: renderD365, extraCases: d365ExtraCases },
   tally: { render: renderTally, extraCases: tallyExtraCases },
   erpnext: { render: renderErpnext, extraCases: erpnextExtraCases },
+  odoo: { render: renderOdoo, extraCases: odooExtraCases },
   canonical: { render: renderCanonical, extraCases: canonicalExtraCases },
 };
 

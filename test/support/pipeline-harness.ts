@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { generateRecords } from '../../connectors/testkit/generators.js';
 import { encode } from '../../connectors/testkit/avro-codec.js';
-import { connectors } from '../../connectors/registry.js';
+import { connectors, type ConnectorId } from '../../connectors/registry.js';
 import { supplierGstin } from '../../connectors/types.js';
 import type { SourceConfig } from '../../src/config/source-config.js';
 import {
@@ -60,26 +60,39 @@ interface SapRecord {
   [k: string]: unknown;
 }
 
-/** The supplier GSTIN of a generated SAP record, wherever the connector's record keeps it. */
-export function sellerGstins(records: unknown[]): string[] {
+/** The supplier GSTINs of records of a connector (SAP unless named), wherever its record keeps them. */
+export function sellerGstins(records: unknown[], id: ConnectorId = 'sap'): string[] {
   const found = new Set<string>();
   for (const r of records) {
-    const mapped = connectors.sap.map(r);
+    const mapped = connectors[id].map(r);
     if (mapped.ok) found.add(supplierGstin(mapped.event));
   }
   return [...found];
+}
+
+/** Records of a connector as its ERP's producer writes them: raw Avro, keyed by document. */
+export function encodedEvents<R>(
+  id: ConnectorId,
+  records: R[],
+): { records: R[]; keys: string[]; values: Buffer[] } {
+  const c = connectors[id];
+  const keys = records.map((r) => {
+    const m = c.map(r);
+    return m.ok ? m.event.docKey : `unmapped-${Math.random()}`;
+  });
+  return { records, keys, values: records.map((r) => encode(c.avroSchema, r)) };
+}
+
+/** `count` generated events of a connector, dated up to today. */
+export function connectorEvents(id: ConnectorId, count: number, seed: number) {
+  return encodedEvents(id, generateRecords(id, count, { seed, asOf: today() }));
 }
 
 export function sapEvents(
   count: number,
   seed: number,
 ): { records: SapRecord[]; keys: string[]; values: Buffer[] } {
-  const records = generateRecords('sap', count, { seed, asOf: today() }) as SapRecord[];
-  const keys = records.map((r) => {
-    const m = connectors.sap.map(r);
-    return m.ok ? m.event.docKey : `unmapped-${Math.random()}`;
-  });
-  return { records, keys, values: records.map((r) => encode(SAP_SCHEMA, r)) };
+  return connectorEvents('sap', count, seed) as { records: SapRecord[]; keys: string[]; values: Buffer[] };
 }
 
 export async function produce(
@@ -129,6 +142,8 @@ export async function sourceConfig(
     groupId?: string;
     maxInFlight?: number;
     logLevel?: 'debug' | 'info' | 'silent';
+    /** The source's connector (default sap). */
+    connector?: ConnectorId;
   } = {},
 ): Promise<{ config: SourceConfig; env: Record<string, string>; dir: string; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'irp-pipeline-'));
@@ -154,7 +169,7 @@ export async function sourceConfig(
   writeFileSync(join(dir, 'irp-signing-cert.pem'), h.sandbox.credentials.signingCertPem);
   const config: SourceConfig = {
     id: `test-${topics.input.slice(-8)}`,
-    connector: 'sap',
+    connector: options.connector ?? 'sap',
     kafka: {
       adapter: options.adapter ?? 'kafkajs',
       brokers: kafkaBrokers().split(','),

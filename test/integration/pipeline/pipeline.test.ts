@@ -1,7 +1,8 @@
 /**
  * The stream pipeline end to end on the real broker, with the sandbox as the IRP over real HTTP, for
  * each Kafka adapter: the happy path, rejections on the errors topic, garbage on the dead-letter topic
- * with its headers, and an IRP outage that pauses and resumes without a spurious rejection.
+ * with its headers, an IRP outage that pauses and resumes without a spurious rejection, and Odoo
+ * account.move events (generated and hand-written) through the same path.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,8 +11,14 @@ import { createPipelineMetrics } from '../../../src/ops/metrics.js';
 import { wireKafkaSource } from '../../../src/cli/wiring.js';
 import type { SourceConfig } from '../../../src/config/source-config.js';
 import { decode, encode } from '../../../connectors/testkit/avro-codec.js';
+import { readDocumented } from '../../../connectors/testkit/documented.js';
+import { fromNaturalJson } from '../../../connectors/testkit/natural-json.js';
+import { connectors } from '../../../connectors/registry.js';
+import type { AccountMoveEvent } from '../../../connectors/odoo/record.js';
 import {
   SAP_SCHEMA,
+  connectorEvents,
+  encodedEvents,
   inputOffsetOf,
   pipelineTopics,
   produce,
@@ -20,6 +27,7 @@ import {
   sellerGstins,
   sourceConfig,
   startSandbox,
+  today,
   type SandboxHarness,
 } from '../../support/pipeline-harness.js';
 
@@ -122,6 +130,75 @@ describe.each(ADAPTERS)('pipeline on the real broker (%s)', (adapter) => {
     expect(await h.registrations()).toBeGreaterThanOrEqual(
       results.filter((r) => r.json!.kind === 'generate').length,
     );
+  });
+
+  it('carries Odoo account.move events: registered, cancelled, and refused naming the Odoo field', async () => {
+    const topics = await pipelineTopics(`odoo-${adapter}`);
+    const generated = connectorEvents('odoo', 30, adapter === 'kafkajs' ? 31 : 32);
+    // Hand-written records (connectors/odoo/fixtures), dated today for the IRP's reporting window and
+    // renumbered per adapter, since both adapters register with one sandbox.
+    const prefix = adapter === 'kafkajs' ? 'K' : 'C';
+    const handWritten = readDocumented('odoo')
+      .filter((f) =>
+        [
+          'export-forex-foreign-consignee',
+          'reverse-charge-gta',
+          'negative-line',
+          'error-lines-missing',
+        ].includes(f.name),
+      )
+      .map((f) => {
+        const r = fromNaturalJson(connectors.odoo.avroSchema, f.record) as AccountMoveEvent;
+        r.move.name = `${prefix}${r.move.name.slice(1)}`;
+        r.move.invoice_date = today();
+        if (r.move.l10n_in_shipping_bill_date) r.move.l10n_in_shipping_bill_date = today();
+        return r;
+      });
+    const hand = encodedEvents('odoo', handWritten);
+    const records = [...generated.records, ...hand.records];
+    const { config, env, dir } = await sourceConfig(h, topics, sellerGstins(records, 'odoo'), {
+      adapter,
+      connector: 'odoo',
+    });
+    const messages = [...generated.values, ...hand.values].map((value, i) => ({
+      key: [...generated.keys, ...hand.keys][i]!,
+      value,
+    }));
+    await produce(topics.input, messages);
+
+    let outputs = await readOutputs(topics, 0, 1, 0);
+    await runUntil(config, dir, env, async () => {
+      outputs = await readOutputs(topics, messages.length, 5_000, 300);
+      return outputs.length >= messages.length;
+    });
+    const byInput = new Map<string, number>();
+    for (const o of outputs) byInput.set(inputOffsetOf(o), (byInput.get(inputOffsetOf(o)) ?? 0) + 1);
+    expect(byInput.size).toBe(messages.length);
+    expect([...byInput.values()].every((n) => n === 1)).toBe(true);
+
+    const results = outputs.filter((o) => o.topic === topics.results);
+    const kinds = new Set(results.map((r) => r.json!.kind));
+    expect(kinds).toContain('generate');
+    expect(kinds).toContain('cancel');
+    // The hand-written export (USD, foreign consignee), reverse-charge and negative-line invoices register.
+    for (const no of ['NV/24-25/0433', 'TA/24-25/0077', 'NV/24-25/0420']) {
+      const r = results.find((o) => String(o.key).includes(`/${prefix}${no}/`));
+      expect(r?.json!.Irn, no).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // The move whose totals its lines do not reach is refused, naming Odoo's own fields.
+    const refused = outputs.find(
+      (o) =>
+        o.topic === topics.errors &&
+        o.json!.stage === 'map' &&
+        (o.json!.errors as { path: string }[]).some((e) => e.path === 'move.amount_total_signed'),
+    )!;
+    expect(refused.json!.stage).toBe('map');
+    expect((refused.json!.errors as { path: string }[]).map((e) => e.path)).toEqual([
+      'move.amount_total_signed',
+      'move.amount_untaxed_signed',
+      'move.line_ids[display_type=tax].balance',
+    ]);
+    expect(outputs.filter((o) => o.topic === topics.deadLetter)).toEqual([]);
   });
 
   it('an IRP outage pauses consumption and resumes with no spurious rejection', async () => {
