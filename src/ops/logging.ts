@@ -11,6 +11,7 @@ export function createLogger(level: Level | 'silent' = 'info', destination?: Des
   return createRedactingLogger({ level, base: { service: 'irp-bridge' } }, destination);
 }
 
+/** Registers a configuration secret for the life of the process (never evicted, whatever its length). */
 export function registerSecret(value: string | undefined): void {
-  if (value) globalSecretRegistry.add(value);
+  if (value) globalSecretRegistry.pin(value);
 }

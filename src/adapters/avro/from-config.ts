@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { AvroSchema, Connector } from '../../../connectors/types.js';
 import { resolvePath, resolveSecret } from '../../config/load.js';
+import { registerSecret } from '../../ops/logging.js';
 import type { SourceConfig } from '../../config/source-config.js';
 import { AvroEventDecoder } from './avro-decoder.js';
 import { SchemaRegistryClient } from './schema-registry-client.js';
@@ -46,6 +47,7 @@ export function avroDecoderFromConfig(
   if (conf.password) {
     try {
       password = resolveSecret(conf.password, baseDir, env);
+      registerSecret(password);
     } catch (error) {
       throw new Error(`avro.registry.password: ${(error as Error).message}`, { cause: error });
     }

@@ -226,9 +226,10 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
   }
   const now = deps.now ?? Date.now;
   const secrets = deps.secrets ?? globalSecretRegistry;
+  // Configuration secrets stay registered for the life of the process (the session's rotate out).
   for (const c of cfg.credentials.values()) {
-    secrets.add(c.password);
-    secrets.add(c.clientSecret);
+    secrets.pin(c.password);
+    secrets.pin(c.clientSecret);
   }
   const log = (deps.logger ?? pino({ level: 'silent' })).child(
     { component: 'irp-client' },

@@ -14,26 +14,34 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 
 export const REDACTED = '[REDACTED]';
 
-/** Property names (compared case-insensitively, ignoring `_` and `-`) that always hold secrets. */
-const SECRET_NAMES = new Set([
+/**
+ * Property-name endings (compared case-insensitively, ignoring `_`, `-` and `.`) that mean a secret:
+ * `password`, `saslPassword`, `client_secret`, `x-admin-secret`, `AuthToken`, `Sek`, `privateKeyPem` …
+ */
+const SECRET_SUFFIXES = [
   'password',
+  'passwd',
+  'passphrase',
   'pwd',
-  'clientsecret',
-  'appkey',
-  'sek',
-  'authtoken',
+  'secret',
   'token',
-  'accesstoken',
+  'appkey',
+  'apikey',
+  'sek',
   'authorization',
-  'adminsecret',
   'privatekey',
   'privatekeypem',
-  'secret',
-]);
+  'cookie',
+] as const;
+
+/** Names that end like a secret but are not one. */
+const NOT_SECRET = new Set(['secrets', 'tokenexpiry', 'tokens']);
 
 /** Whether a property of this name holds a secret. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_NAMES.has(key.replace(/[_-]/g, '').toLowerCase());
+  const name = key.replace(/[_\-.]/g, '').toLowerCase();
+  if (NOT_SECRET.has(name)) return false;
+  return SECRET_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 
 /** pino `redact` paths: the fixed-depth shapes, cheap in pino's fast path; {@link redactValue} does the rest. */
@@ -53,6 +61,8 @@ export const REDACT_PATHS: readonly string[] = (() => {
     'authtoken',
     'token',
     'adminSecret',
+    'saslPassword',
+    '"x-admin-secret"',
   ];
   return [
     ...names,
@@ -63,16 +73,51 @@ export const REDACT_PATHS: readonly string[] = (() => {
   ];
 })();
 
+/** Secrets shorter than this are matched only as whole words (else "ok" would scrub every "token"). */
+const WHOLE_WORD_BELOW = 6;
+
+/** A secret and the other spellings it takes in logs: JSON-escaped and URL-encoded. */
+interface Entry {
+  forms: string[];
+  /** For short secrets: a whole-word matcher of every form. */
+  word?: RegExp;
+}
+
+function entryFor(secret: string): Entry {
+  const forms = [secret];
+  const json = JSON.stringify(secret).slice(1, -1);
+  const url = encodeURIComponent(secret);
+  for (const form of [json, url]) if (!forms.includes(form)) forms.push(form);
+  // Longest first, so a form that contains another (escaped quotes) is replaced whole.
+  forms.sort((a, b) => b.length - a.length);
+  if (secret.length >= WHOLE_WORD_BELOW) return { forms };
+  const escaped = forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return { forms, word: new RegExp(`(?<![A-Za-z0-9])(?:${escaped.join('|')})(?![A-Za-z0-9])`, 'g') };
+}
+
 /**
- * The secret values in play. Bounded: tokens and SEKs rotate, and a long-running connector must not
- * grow without limit; the oldest are forgotten first (they are long expired by then).
+ * The secret values in play, in two tiers:
+ * - **pinned**: the configuration's secrets (passwords, client secrets, the SASL and schema-registry
+ *   passwords). Kept for the life of the process whatever their number or length — a short password is
+ *   matched as a whole word;
+ * - **rotating**: what sessions create (AppKeys, SEKs, tokens). Bounded, because tokens and SEKs rotate
+ *   and a long-running connector must not grow without limit; the oldest are forgotten first (they are
+ *   long expired by then), and forgetting them never touches a pinned secret.
  */
 export class SecretRegistry {
-  private readonly values = new Set<string>();
+  private readonly pinned = new Map<string, Entry>();
+  private readonly rotating = new Map<string, Entry>();
 
   constructor(private readonly capacity = 512) {}
 
-  /** Registers a secret; a Buffer is registered in its base64, base64url and hex forms. */
+  /** Registers a configuration secret for the life of the registry (never evicted; any length). */
+  pin(secret: string | undefined): void {
+    if (secret === undefined || secret === '' || this.pinned.has(secret)) return;
+    this.rotating.delete(secret);
+    this.pinned.set(secret, entryFor(secret));
+  }
+
+  /** Registers a session secret; a Buffer is registered in its base64, base64url and hex forms. */
   add(secret: string | Buffer | undefined): void {
     if (secret === undefined) return;
     if (Buffer.isBuffer(secret)) {
@@ -85,26 +130,62 @@ export class SecretRegistry {
   }
 
   private addText(text: string): void {
-    // Very short values would scrub innocent text ("1", "ok") and add no protection.
-    if (text.length < 6 || this.values.has(text)) return;
-    this.values.add(text);
-    if (this.values.size > this.capacity) {
-      const oldest = this.values.values().next().value;
-      if (oldest !== undefined) this.values.delete(oldest);
+    // Very short session values would scrub innocent text and add no protection (they are random and long).
+    if (text.length < WHOLE_WORD_BELOW || this.pinned.has(text) || this.rotating.has(text)) return;
+    this.rotating.set(text, entryFor(text));
+    if (this.rotating.size > this.capacity) {
+      const oldest = this.rotating.keys().next().value;
+      if (oldest !== undefined) this.rotating.delete(oldest);
     }
   }
 
   get size(): number {
-    return this.values.size;
+    return this.pinned.size + this.rotating.size;
+  }
+
+  /** How many configuration secrets are pinned. */
+  get pinnedSize(): number {
+    return this.pinned.size;
+  }
+
+  /** Whether any form of any registered secret occurs in `text` (whole word or not). */
+  private mentions(text: string): boolean {
+    for (const entries of [this.pinned, this.rotating])
+      for (const entry of entries.values()) if (entry.forms.some((f) => text.includes(f))) return true;
+    return false;
   }
 
   /** `text` with every registered secret replaced by {@link REDACTED}. */
   scrub(text: string): string {
     let out = text;
-    for (const secret of this.values) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    for (const entries of [this.pinned, this.rotating]) {
+      for (const entry of entries.values()) {
+        if (!entry.forms.some((f) => out.includes(f))) continue;
+        if (entry.word) out = out.replace(entry.word, REDACTED);
+        else for (const form of entry.forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+      }
     }
     return out;
+  }
+
+  /**
+   * A serialized JSON log line with every registered secret scrubbed from its string values only, so
+   * the line stays valid JSON whatever the secret looks like (a short one may equal a number, a literal
+   * or a member name).
+   */
+  scrubJsonLine(line: string): string {
+    if (!this.mentions(line)) return line;
+    return line.replace(/"(?:[^"\\]|\\.)*"/g, (literal: string, offset: number) => {
+      if (line[offset + literal.length] === ':') return literal; // a member name, not a value
+      let value: string;
+      try {
+        value = JSON.parse(literal) as string;
+      } catch {
+        return this.scrub(literal);
+      }
+      const scrubbed = this.scrub(value);
+      return scrubbed === value ? literal : JSON.stringify(scrubbed);
+    });
   }
 }
 
@@ -189,7 +270,7 @@ export function redactingLoggerOptions(
         method.apply(this, cleaned);
       },
       // The last net: whatever was built into the line (bindings, custom serializers), scrub it.
-      streamWrite: (line) => (registry.size > 0 ? registry.scrub(line) : line),
+      streamWrite: (line) => registry.scrubJsonLine(line),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,25 @@ describe('isSecretKey', () => {
     for (const k of ['gstin', 'Irn', 'userName', 'clientId', 'tokenExpiry'])
       expect(isSecretKey(k), k).toBe(false);
   });
+
+  it('recognises names that end like a secret: saslPassword, x-admin-secret, registryPassword, sasl.password', () => {
+    for (const k of [
+      'saslPassword',
+      'sasl_password',
+      'x-admin-secret',
+      'X-Admin-Secret',
+      'registryPassword',
+      'sasl.password',
+      'schemaRegistryPassword',
+      'privateKeyPem',
+      'csrfToken',
+      'Authorization',
+      'passphrase',
+    ]) {
+      expect(isSecretKey(k), k).toBe(true);
+    }
+    for (const k of ['secrets', 'tokens', 'username', 'passwordFile0']) expect(isSecretKey(k), k).toBe(false);
+  });
 });
 
 describe('redactValue', () => {
@@ -85,7 +105,7 @@ describe('redactValue', () => {
     expect(text).toContain('[32 bytes]');
   });
 
-  it('registry forgets the oldest secrets beyond its capacity and ignores very short values', () => {
+  it('registry forgets the oldest session secrets beyond its capacity and ignores very short ones', () => {
     const r = new SecretRegistry(2);
     r.add('ok');
     expect(r.size).toBe(0);
@@ -94,6 +114,42 @@ describe('redactValue', () => {
     r.add('third-secret');
     expect(r.size).toBe(2);
     expect(r.scrub('first-secret third-secret')).toBe(`first-secret ${REDACTED}`);
+  });
+
+  it("configuration secrets stay registered for good: 100 logins' worth of session secrets evict none", () => {
+    const r = new SecretRegistry();
+    const sasl = 'sasl-pass-1';
+    const registryPassword = 'sr-pass-2';
+    for (const s of [password, clientSecret, sasl, registryPassword]) r.pin(s);
+    // One login registers an AppKey and a SEK (three spellings each) and a token: 7 values, so the old
+    // 512-value registry forgot the configuration's secrets after about 73 logins.
+    for (let login = 0; login < 100; login++) {
+      r.add(randomBytes(32));
+      r.add(randomBytes(32));
+      r.add(randomBytes(24).toString('base64'));
+    }
+    expect(r.pinnedSize).toBe(4);
+    for (const s of [password, clientSecret, sasl, registryPassword])
+      expect(r.scrub(`connect with ${s}.`)).toBe(`connect with ${REDACTED}.`);
+  });
+
+  it('short configuration secrets are scrubbed too, as whole words', () => {
+    const r = new SecretRegistry();
+    r.pin('k9');
+    r.pin('pw!1');
+    expect(r.scrub('password k9 sent; k9x and ak9 are other words; pw!1.')).toBe(
+      `password ${REDACTED} sent; k9x and ak9 are other words; ${REDACTED}.`,
+    );
+  });
+
+  it('secrets are also found in their JSON-escaped and URL-encoded spellings', () => {
+    const r = new SecretRegistry();
+    const odd = 'p"a\\ss w/rd&1';
+    r.pin(odd);
+    expect(r.scrub(JSON.stringify({ m: `x ${odd} y` }))).not.toContain('a\\\\ss');
+    expect(r.scrub(`https://u:${encodeURIComponent(odd)}@registry:8081`)).toBe(
+      `https://u:${REDACTED}@registry:8081`,
+    );
   });
 });
 
@@ -123,6 +179,32 @@ describe('redacting loggers', () => {
       expect(text).not.toContain(secret);
     }
     for (const line of text.trim().split('\n')) JSON.parse(line); // still valid JSON lines
+  });
+
+  it('keeps every line valid JSON when a short secret looks like a number, a key or a literal', () => {
+    const r = new SecretRegistry();
+    for (const s of ['30', 'msg', 'true', 'a"b']) r.pin(s);
+    const out = capture();
+    const log = createRedactingLogger({ level: 'info' }, out.stream, r);
+    log.info({ flag: true, n: 30, note: 'the code is 30', quote: 'say a"b now' }, 'msg one');
+    const line = JSON.parse(out.text().trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 30, flag: true, n: 30 });
+    expect(line.note).toBe(`the code is ${REDACTED}`);
+    expect(line.quote).toBe(`say ${REDACTED} now`);
+    expect(line.msg).toBe(`${REDACTED} one`);
+  });
+
+  it('redacts secret-named members of what a pipeline logs: saslPassword, x-admin-secret', () => {
+    const out = capture();
+    const log = createRedactingLogger({ level: 'info' }, out.stream, new SecretRegistry());
+    log.info(
+      {
+        kafka: { sasl: { saslPassword: 'unregistered-1' } },
+        headers: { 'x-admin-secret': 'unregistered-2' },
+      },
+      'config',
+    );
+    expect(out.text()).not.toContain('unregistered-');
   });
 
   it('redactingChildOptions protects a child of a logger the caller owns', () => {
