@@ -16,6 +16,7 @@ import { AdminApi } from './http/admin-api.js';
 import { irpRoutes } from './http/irp-routes.js';
 import { createSandboxHttpServer } from './http/server.js';
 import { SandboxStats } from './http/stats.js';
+import { DEFAULT_LIMITS, type SandboxLimits } from './http/limits.js';
 import { loadOrCreateKeys } from './keys/key-material.js';
 import { SEED_TAXPAYERS } from './seed/taxpayers.js';
 import { ensureDemoAccount } from './services/accounts.js';
@@ -52,6 +53,10 @@ export interface SandboxOptions {
   now?: Date;
   /** Where to write the credentials file once the server is ready. */
   credentialsOut?: string;
+  /** Connection, rate and lockout limits (http/limits.ts); each field defaults separately. */
+  limits?: Partial<SandboxLimits>;
+  /** Worker threads for the RSA decryption of logins (default: one per core). */
+  rsaWorkers?: number;
   /** Defaults to a silent logger. */
   logger?: Logger;
   /** Serve the developer portal at `/` (default true). */
@@ -105,11 +110,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     initialFaults = decoded.value;
   }
 
+  const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const store = SandboxStore.open(options.db ?? ':memory:');
   try {
     const dropped = store.irns.releaseAllPending();
     if (dropped > 0) logger.warn({ dropped }, 'dropped IRN reservations left by an interrupted run');
-    const keys = await loadOrCreateKeys(store.keys, clock.now());
+    const keys = await loadOrCreateKeys(store.keys, clock.now(), options.rsaWorkers);
     store.transaction(() => SEED_TAXPAYERS.forEach((t) => store.taxpayers.insertIfAbsent(t)));
     const demo = await ensureDemoAccount(store, clock.nowMs());
 
@@ -121,6 +127,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       new SecretVerifier(),
       master,
       (options.tokenValidityMinutes ?? 60) * 60 * 1000,
+      limits,
     );
     const ewbs = new EwbService(store, clock);
     const invoices = new InvoiceService(
@@ -172,6 +179,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       logger,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       portal,
+      limits,
     });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
@@ -203,7 +211,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       baseUrl,
       credentials,
       close: () => {
-        closing ??= http.close().finally(() => store.close());
+        closing ??= http.close().finally(async () => {
+          await keys.close();
+          store.close();
+        });
         return closing;
       },
     };

@@ -101,8 +101,20 @@ export type FaultProfile = t.TypeOf<typeof FaultProfileCodec>;
 export type FailureKind = t.TypeOf<typeof FailureKindCodec>;
 export type LatencySpec = t.TypeOf<typeof LatencyCodec>;
 
+/** Paths of numbers that are not finite (JSON's 1e309 parses to Infinity), or negative where a count or duration belongs. */
+function badNumbers(value: unknown, path: string): string[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} must be a finite number`];
+  if (Array.isArray(value)) return value.flatMap((v, i) => badNumbers(v, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => badNumbers(v, `${path}.${k}`));
+  return [];
+}
+
+/** At most this many rules in one profile. */
+export const MAX_FAULT_RULES = 1000;
+
 function semanticErrors(rule: FaultRule, where: string): string[] {
-  const errors: string[] = [];
+  const errors: string[] = badNumbers(rule, where);
   if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
     errors.push(`${where}.probability must be between 0 and 1`);
   }
@@ -140,5 +152,8 @@ export function decodeFaultProfile(input: unknown): Decoded<FaultProfile> {
   const decoded = decodeStrict(FaultProfileCodec, input, 'profile');
   if (!decoded.ok) return decoded;
   const errors = (decoded.value.rules ?? []).flatMap((rule, i) => semanticErrors(rule, `rules[${i}]`));
+  errors.push(...badNumbers(decoded.value.seed, 'profile.seed'));
+  if ((decoded.value.rules ?? []).length > MAX_FAULT_RULES)
+    errors.push(`profile.rules: at most ${MAX_FAULT_RULES} rules`);
   return errors.length > 0 ? { ok: false, errors } : decoded;
 }

@@ -9,7 +9,7 @@ import * as t from 'io-ts';
 import { hasGstinShape } from '../../irp/gstin.js';
 import type { SandboxClock } from '../clock.js';
 import { decodeStrict } from '../decode.js';
-import { decodeFaultProfile, decodeFaultRule } from '../faults/fault-profile.js';
+import { decodeFaultProfile, decodeFaultRule, MAX_FAULT_RULES } from '../faults/fault-profile.js';
 import type { FaultEngine } from '../faults/fault-engine.js';
 import { createAccount } from '../services/accounts.js';
 import type { AuthService } from '../services/auth-service.js';
@@ -51,6 +51,9 @@ const ClockRequest = t.exact(
   t.partial({ now: t.string, advanceMs: t.number, freeze: t.boolean, reset: t.boolean }),
 );
 
+/** The sandbox clock's bounds: GST began on 1 July 2017; four-digit years end in 9999, we stop at 2099. */
+export const CLOCK_RANGE = { from: Date.UTC(2017, 6, 1), until: Date.UTC(2099, 11, 31) };
+
 const TokenFilterRequest = t.exact(
   t.partial({ clientId: t.string, userName: t.string, gstin: t.string, token: t.string }),
 );
@@ -79,6 +82,17 @@ const TaxpayerRequest = t.exact(
   }),
 );
 
+/** Strings of the admin API are bounded: no request can make the sandbox store megabytes per row. */
+const MAX_ADMIN_TEXT = 256;
+
+function longStrings(value: unknown, path: string): string[] {
+  if (typeof value === 'string')
+    return value.length > MAX_ADMIN_TEXT ? [`${path} is longer than ${MAX_ADMIN_TEXT} characters`] : [];
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => longStrings(v, `${path}.${k}`));
+  return [];
+}
+
 const AccountRequest = t.intersection([
   t.strict({ userName: t.string, gstin: t.string }),
   t.exact(t.partial({ password: t.string, clientId: t.string, clientSecret: t.string })),
@@ -99,8 +113,13 @@ export class AdminApi {
     this.router = new Router(this.routes());
   }
 
+  /** Whether the request carries the admin secret (checked before its body is read). */
+  authorized(req: IncomingMessage): boolean {
+    return secretMatches(req.headers[ADMIN_SECRET_HEADER], this.deps.adminSecret);
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string, body: Buffer): Promise<void> {
-    if (!secretMatches(req.headers[ADMIN_SECRET_HEADER], this.deps.adminSecret)) {
+    if (!this.authorized(req)) {
       sendJson(res, 401, { error: `admin secret required in the ${ADMIN_SECRET_HEADER} header` });
       return;
     }
@@ -134,12 +153,23 @@ export class AdminApi {
           const decoded = decodeStrict(ClockRequest, body, 'clock');
           if (!decoded.ok) return badRequest(decoded.errors);
           const { now, advanceMs, freeze, reset } = decoded.value;
-          if (reset) clock.reset();
+          // Validate everything before moving anything: the clock stays within CLOCK_RANGE, so no
+          // request can meet a date the IRP's formats cannot write (advanceMs: 1e308 used to wedge).
+          let instant: number | undefined;
           if (now !== undefined) {
-            const instant = Date.parse(now);
+            instant = Date.parse(now);
             if (Number.isNaN(instant)) return badRequest(['clock.now is not an ISO date']);
-            clock.set(new Date(instant));
           }
+          if (advanceMs !== undefined && !Number.isFinite(advanceMs))
+            return badRequest(['clock.advanceMs must be a finite number']);
+          const base = instant ?? (reset ? Date.now() : clock.nowMs());
+          const target = base + (advanceMs ?? 0);
+          if (!(target >= CLOCK_RANGE.from && target <= CLOCK_RANGE.until))
+            return badRequest([
+              `the clock must stay between ${new Date(CLOCK_RANGE.from).toISOString()} and ${new Date(CLOCK_RANGE.until).toISOString()}`,
+            ]);
+          if (reset) clock.reset();
+          if (instant !== undefined) clock.set(new Date(instant));
           if (advanceMs !== undefined) clock.advance(advanceMs);
           if (freeze === true) clock.freeze();
           if (freeze === false) clock.unfreeze();
@@ -163,6 +193,8 @@ export class AdminApi {
         handle: ({ body }) => {
           const decoded = decodeFaultRule(body);
           if (!decoded.ok) return badRequest(decoded.errors);
+          if (faults.snapshot().rules.length >= MAX_FAULT_RULES)
+            return badRequest([`at most ${MAX_FAULT_RULES} fault rules`]);
           const name = faults.add(decoded.value);
           return ok({ name, ...faults.snapshot() });
         },
@@ -209,6 +241,8 @@ export class AdminApi {
           if (!hasGstinShape(gstin)) return badRequest([`${gstin} is not a GSTIN`]);
           const decoded = decodeStrict(TaxpayerRequest, body, 'taxpayer');
           if (!decoded.ok) return badRequest(decoded.errors);
+          const tooLong = longStrings(decoded.value, 'taxpayer');
+          if (tooLong.length > 0) return badRequest(tooLong);
           const base: Taxpayer = store.taxpayers.find(gstin) ?? implicitTaxpayer(gstin);
           const updated: Taxpayer = { ...base, ...decoded.value, gstin };
           store.taxpayers.upsert(updated);
@@ -221,6 +255,8 @@ export class AdminApi {
         handle: async ({ body }) => {
           const decoded = decodeStrict(AccountRequest, body, 'account');
           if (!decoded.ok) return badRequest(decoded.errors);
+          const tooLong = longStrings(decoded.value, 'account');
+          if (tooLong.length > 0) return badRequest(tooLong);
           if (!hasGstinShape(decoded.value.gstin.toUpperCase()))
             return badRequest(['account.gstin is not a GSTIN']);
           const created = await createAccount(store, decoded.value, clock.nowMs());

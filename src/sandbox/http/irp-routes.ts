@@ -204,12 +204,20 @@ function decryptPayload(
 export interface RouteResult {
   envelope: IrpEnvelope;
   reason?: string;
+  /** Set for a refusal under load or probing: HTTP 429 with Retry-After. */
+  retryAfterMs?: number;
 }
 
 function toResult(outcome: Outcome<unknown>, encode: (data: unknown) => unknown): RouteResult {
   if (outcome.ok) return { envelope: successEnvelope(encode(outcome.data), outcome.info) };
+  return routeResult(outcome);
+}
+
+/** The result of a failed outcome. */
+export function routeResult(outcome: Failure): RouteResult {
   const result: RouteResult = { envelope: failureEnvelope(outcome.errors, outcome.info) };
   if (outcome.reason) result.reason = outcome.reason;
+  if (outcome.retryAfterMs !== undefined) result.retryAfterMs = outcome.retryAfterMs;
   return result;
 }
 

@@ -21,10 +21,12 @@ import type { AdminApi } from './admin-api.js';
 import { readBody } from './body.js';
 import { failureEnvelope, type IrpEnvelope } from './envelope.js';
 import { readCredentialHeaders } from './headers.js';
-import { runIrpRoute, type IrpRoute, type RouteResult } from './irp-routes.js';
+import type { CredentialHeaders } from '../services/session.js';
+import { routeResult, runIrpRoute, type IrpRoute, type RouteResult } from './irp-routes.js';
 import { sendJson, sendText } from './responses.js';
 import { Router } from './router.js';
 import type { SandboxStats } from './stats.js';
+import { NIC_5002_APPLICATION_ERROR, RateLimiter, throttledEnvelope, type SandboxLimits } from './limits.js';
 
 export interface PublicDocuments {
   publicKeyPem: string;
@@ -47,14 +49,16 @@ export interface HttpDeps {
   logger: Logger;
   maxBodyBytes: number;
   portal?: PortalHandler;
+  limits: SandboxLimits;
 }
 
 /**
  * For the `envelope-5002` fault: the newer wording of 5002 from the record's notes (the old catalogue
  * text, "Request body too large", is kept for real oversize bodies).
  */
-const FAULT_5002_MESSAGE =
-  'Application error, issue with application while processing the request. Please try again. If error persists kindly raise a ticket along with request JSON, error details and timestamp of the error occurrence.';
+const FAULT_5002_MESSAGE = NIC_5002_APPLICATION_ERROR;
+
+const NO_FAULT: FaultDecision = { delayMs: 0, invalidateToken: false, fired: [] };
 
 export const PUBLIC_KEY_PATH = '/sandbox/public-key.pem';
 export const SIGNING_CERT_PATH = '/sandbox/signing-cert.pem';
@@ -70,6 +74,8 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
   const router = new Router<IrpRoute>(deps.routes);
   const shutdown = new AbortController();
   const sockets = new Set<Socket>();
+  const rate = new RateLimiter(deps.limits.requestsPerSecond, deps.limits.burst);
+  const inFlight = new Map<string, number>();
 
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -78,6 +84,18 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
     });
   });
   server.on('connection', (socket) => {
+    if (sockets.size >= deps.limits.maxConnections) {
+      // Over the connection cap: one short answer and close, before anything is read or buffered.
+      const body = JSON.stringify(
+        throttledEnvelope(`more than ${deps.limits.maxConnections} open connections`),
+      );
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n` +
+          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      socket.on('error', () => socket.destroy());
+      return;
+    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -105,11 +123,64 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
 
     const found = router.lookup(method, pathname);
     if (found.kind !== 'found') {
-      await readBody(req, deps.maxBodyBytes);
-      sendJson(res, found.kind === 'not-found' ? 404 : 405, failureEnvelope([irpError('5001')]));
+      refuse(res, found.kind === 'not-found' ? 404 : 405, failureEnvelope([irpError('5001')]));
       return;
     }
     const { route, params } = found;
+    const headers = readCredentialHeaders(req.headers);
+
+    // Before a byte of the body is read: its declared size, the caller's rate, and its credentials.
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (method === 'POST' && declared > deps.maxBodyBytes) {
+      const reason = `request body of ${declared} bytes is over the ${deps.maxBodyBytes}-byte limit`;
+      deps.stats.request(route.api, []);
+      finish(res, route, method, pathname, started, tooLarge(reason), true);
+      return;
+    }
+    const clientKey = headers.clientId
+      ? `client:${headers.clientId}`
+      : `addr:${req.socket.remoteAddress ?? '?'}`;
+    const waitMs = rate.take(clientKey);
+    const busy = inFlight.get(clientKey) ?? 0;
+    if (waitMs > 0 || busy >= deps.limits.maxInFlightPerClient) {
+      deps.stats.request(route.api, []);
+      const reason =
+        waitMs > 0
+          ? `more than ${deps.limits.requestsPerSecond} requests per second for this client`
+          : `more than ${deps.limits.maxInFlightPerClient} requests in flight for this client`;
+      finish(res, route, method, pathname, started, throttledResult(reason, Math.max(waitMs, 100)), true);
+      return;
+    }
+    inFlight.set(clientKey, busy + 1);
+    try {
+      await handleIrp(req, res, route, params, headers, url, method, pathname, started);
+    } finally {
+      const left = (inFlight.get(clientKey) ?? 1) - 1;
+      if (left <= 0) inFlight.delete(clientKey);
+      else inFlight.set(clientKey, left);
+    }
+  }
+
+  async function handleIrp(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: IrpRoute,
+    params: Record<string, string>,
+    headers: CredentialHeaders,
+    url: URL,
+    method: string,
+    pathname: string,
+    started: bigint,
+  ): Promise<void> {
+    const early =
+      route.kind === 'login'
+        ? await deps.auth.checkClientHeaders(headers)
+        : await deps.auth.authenticate(headers, route.requireUserName).then((r) => (r.ok ? undefined : r));
+    if (early) {
+      deps.stats.request(route.api, []);
+      finish(res, route, method, pathname, started, routeResult(early), true);
+      return;
+    }
     // The body is read before any injected delay, so a long latency fault never trips the server's
     // own request timeout (which covers receiving the request).
     const body =
@@ -134,25 +205,56 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
     }
     if (decision.invalidateToken) revokeCallerToken(req);
 
-    const { envelope, reason }: RouteResult =
+    const result: RouteResult =
       body.kind === 'too-large'
-        ? {
-            envelope: failureEnvelope([irpError('5002')]),
-            reason: `request body over ${deps.maxBodyBytes} bytes`,
-          }
+        ? tooLarge(`request body over ${deps.maxBodyBytes} bytes`)
         : await runIrpRoute(
             route,
             { headers: req.headers, body: body.bytes, params, query: url.searchParams },
             deps.auth,
           );
-    deps.stats.result(route.api, envelope.Status, envelope.ErrorDetails?.[0]?.ErrorCode);
-
     if (decision.failure?.phase === 'after') {
+      deps.stats.result(route.api, result.envelope.Status, result.envelope.ErrorDetails?.[0]?.ErrorCode);
       applyFailure(req, res, decision.failure);
-    } else {
-      sendJson(res, 200, envelope);
+      log(route, method, pathname, started, result.envelope, result.reason, decision);
+      return;
     }
+    finish(res, route, method, pathname, started, result, body.kind === 'too-large', decision);
+  }
+
+  function tooLarge(reason: string): RouteResult {
+    return { envelope: failureEnvelope([irpError('5002')]), reason };
+  }
+
+  function throttledResult(reason: string, retryAfterMs: number): RouteResult {
+    return { envelope: throttledEnvelope(reason), reason, retryAfterMs };
+  }
+
+  /** Sends a route's result (429 + Retry-After when throttled), counts and logs it. */
+  function finish(
+    res: ServerResponse,
+    route: IrpRoute,
+    method: string,
+    pathname: string,
+    started: bigint,
+    result: RouteResult,
+    closeConnection: boolean,
+    decision: FaultDecision = NO_FAULT,
+  ): void {
+    const { envelope, reason, retryAfterMs } = result;
+    deps.stats.result(route.api, envelope.Status, envelope.ErrorDetails?.[0]?.ErrorCode);
+    const extra: Record<string, string> = {};
+    if (retryAfterMs !== undefined)
+      extra['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    // An unread body is not drained into memory: the connection closes after the answer.
+    if (closeConnection) extra.connection = 'close';
+    sendJson(res, retryAfterMs !== undefined ? 429 : 200, envelope, extra);
     log(route, method, pathname, started, envelope, reason, decision);
+  }
+
+  /** Answers without reading the body, and closes the connection so the body is never buffered. */
+  function refuse(res: ServerResponse, status: number, body: unknown): void {
+    sendJson(res, status, body, { connection: 'close' });
   }
 
   async function handleSandboxPath(
@@ -169,6 +271,10 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
     } else if (method === 'GET' && lower === HEALTH_PATH) {
       sendJson(res, 200, { status: 'ok' });
     } else if (lower.startsWith('/sandbox/admin/')) {
+      if (!deps.admin.authorized(req)) {
+        refuse(res, 401, { error: 'admin secret required in the x-admin-secret header' });
+        return;
+      }
       const body = await readBody(req, deps.maxBodyBytes);
       if (body.kind === 'aborted') return;
       if (body.kind === 'too-large') {
@@ -177,8 +283,7 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
       }
       await deps.admin.handle(req, res, pathname, body.bytes);
     } else {
-      await readBody(req, deps.maxBodyBytes);
-      sendJson(res, 404, { error: 'not found' });
+      refuse(res, 404, { error: 'not found' });
     }
   }
 

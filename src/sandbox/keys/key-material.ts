@@ -8,16 +8,19 @@
 import { createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { createRsaPkcs1Decrypter, type RsaPkcs1Decrypter } from '../../irp/crypto.js';
+import type { RsaPkcs1Decrypter } from '../../irp/crypto.js';
 import { certificateThumbprint, type CertificateThumbprint } from '../../irp/signed-jwt.js';
 import type { KeysRepository, StoredKeyMaterial } from '../store/keys-repo.js';
+import { RsaDecryptPool } from './rsa-pool.js';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 
 export interface SandboxKeys {
   encryptionPublicKeyPem: string;
-  /** PKCS#1 v1.5 decryption with the encryption private key (auth payloads). */
+  /** PKCS#1 v1.5 decryption with the encryption private key (auth payloads), in a worker pool. */
   decryptPkcs1: RsaPkcs1Decrypter;
+  /** Ends the RSA workers. */
+  close(): Promise<void>;
   signingCertificatePem: string;
   signingKey: KeyObject;
   signingThumbprint: CertificateThumbprint;
@@ -70,16 +73,22 @@ async function ensure(
 }
 
 /** Loads the keys from the database, creating whichever is missing. */
-export async function loadOrCreateKeys(repo: KeysRepository, now: Date): Promise<SandboxKeys> {
+export async function loadOrCreateKeys(
+  repo: KeysRepository,
+  now: Date,
+  rsaWorkers?: number,
+): Promise<SandboxKeys> {
   const [encryption, signing] = await Promise.all([
     ensure(repo, 'encryption', now),
     ensure(repo, 'signing', now),
   ]);
   const certificatePem = signing.certificatePem;
   if (!certificatePem) throw new Error('sandbox signing key has no certificate in the database');
+  const pool = new RsaDecryptPool(encryption.privateKeyPem, rsaWorkers);
   return {
     encryptionPublicKeyPem: encryption.publicKeyPem,
-    decryptPkcs1: createRsaPkcs1Decrypter(encryption.privateKeyPem),
+    decryptPkcs1: pool.decrypt,
+    close: () => pool.close(),
     signingCertificatePem: certificatePem,
     signingKey: createPrivateKey(signing.privateKeyPem),
     signingThumbprint: certificateThumbprint(certificatePem),

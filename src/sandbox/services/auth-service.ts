@@ -21,8 +21,18 @@ import type { SandboxClock } from '../clock.js';
 import type { SandboxKeys } from '../keys/key-material.js';
 import type { SandboxStore } from '../store/index.js';
 import type { AuthToken, TokenFilter } from '../store/tokens-repo.js';
-import { explained, failure, failureBecause, success, type Failure, type Outcome } from './outcome.js';
+import {
+  explained,
+  failure,
+  failureBecause,
+  throttled,
+  success,
+  type Failure,
+  type Outcome,
+} from './outcome.js';
 import type { SecretVerifier } from './secrets.js';
+import { DEFAULT_LIMITS, FailureLimiter, type SandboxLimits } from '../http/limits.js';
+import { RsaPoolBusyError } from '../keys/rsa-pool.js';
 import type { CredentialHeaders, Session } from './session.js';
 import type { TaxpayerMaster } from './taxpayer-master.js';
 
@@ -63,6 +73,11 @@ const PAYLOAD_FAILURE_CODES = {
 } as const;
 
 export class AuthService {
+  /** Failed passwords (and users of another client) per user name: no unlimited probing (1008/1018/1019). */
+  private readonly loginFailures: FailureLimiter;
+  /** Failed client secrets per client id (each costs an scrypt). */
+  private readonly secretFailures: FailureLimiter;
+
   constructor(
     private readonly store: SandboxStore,
     private readonly keys: SandboxKeys,
@@ -70,7 +85,22 @@ export class AuthService {
     private readonly verifier: SecretVerifier,
     private readonly master: TaxpayerMaster,
     private readonly tokenValidityMs: number,
-  ) {}
+    limits: Pick<
+      SandboxLimits,
+      'maxLoginFailures' | 'maxSecretFailures' | 'lockoutWindowMs'
+    > = DEFAULT_LIMITS,
+  ) {
+    this.loginFailures = new FailureLimiter(limits.maxLoginFailures, limits.lockoutWindowMs);
+    this.secretFailures = new FailureLimiter(limits.maxSecretFailures, limits.lockoutWindowMs);
+  }
+
+  /**
+   * The client headers of a login alone (1011/1012/1010), checked before the body is read: a caller
+   * without valid client credentials never gets the sandbox to buffer or decrypt anything.
+   */
+  async checkClientHeaders(headers: CredentialHeaders): Promise<Failure | undefined> {
+    return this.missingClientHeaders(headers) ?? (await this.checkClient(headers));
+  }
 
   /** `POST /eivital/v1.04/auth`: body `{"Data": RSA(base64(JSON))}`, headers client id/secret and Gstin. */
   async loginV104(headers: CredentialHeaders, body: unknown): Promise<Outcome<AuthResponseData>> {
@@ -79,7 +109,7 @@ export class AuthService {
     const clientFailure = await this.checkClient(headers);
     if (clientFailure) return clientFailure;
     const data = isRecord(body) ? getMemberIgnoringCase(body, 'Data') : undefined;
-    return this.login(headers, parseAuthPayloadV104(data, this.keys.decryptPkcs1), headers.gstin);
+    return this.login(headers, () => parseAuthPayloadV104(data, this.keys.decryptPkcs1), headers.gstin);
   }
 
   /** `POST /eivital/v1.03/auth`: body `{"data": {UserName, Password: RSA, AppKey: RSA, ...}}`, no Gstin header. */
@@ -91,7 +121,7 @@ export class AuthService {
     // UNCONFIRMED whether NIC accepts the fields unwrapped; the sandbox does.
     const wrapped = isRecord(body) ? getMemberIgnoringCase(body, 'data') : undefined;
     const data = wrapped ?? body;
-    return this.login(headers, parseAuthPayloadV103(data, this.keys.decryptPkcs1), headers.gstin);
+    return this.login(headers, () => parseAuthPayloadV103(data, this.keys.decryptPkcs1), headers.gstin);
   }
 
   private missingClientHeaders(headers: CredentialHeaders): Failure | undefined {
@@ -103,25 +133,56 @@ export class AuthService {
   private async checkClient(headers: CredentialHeaders): Promise<Failure | undefined> {
     const client = this.store.accounts.findClient(headers.clientId!);
     if (!client) return failureBecause('unknown client id', '1010');
-    if (!(await this.verifier.verify(headers.clientSecret!, client.secretHash)))
+    const key = client.clientId;
+    const blocked = this.secretFailures.blockedFor(key, this.clock.nowMs());
+    if (blocked > 0)
+      return throttled('too many wrong client secrets for this client id; try again later', blocked);
+    if (!(await this.verifier.verify(headers.clientSecret!, client.secretHash))) {
+      this.secretFailures.fail(key, this.clock.nowMs());
       return failureBecause('wrong client secret', '1010');
+    }
     return undefined;
   }
 
   private async login(
     headers: CredentialHeaders,
-    parsed: AuthPayloadResult,
+    parse: () => Promise<AuthPayloadResult>,
     gstinHeader: string | undefined,
   ): Promise<Outcome<AuthResponseData>> {
+    let parsed: AuthPayloadResult;
+    try {
+      parsed = await parse();
+    } catch (err) {
+      if (err instanceof RsaPoolBusyError) return throttled('too many logins are being decrypted', 1000);
+      throw err;
+    }
     if (!parsed.ok) {
       const code = PAYLOAD_FAILURE_CODES[parsed.failure];
       return parsed.detail ? explained(code, parsed.detail) : failure(code);
     }
     const credentials: AuthCredentials = parsed.credentials;
+    // Probing is bounded per user name: after maxLoginFailures failures in the window every login of
+    // that name is refused (429) without checking the password, so guesses stop telling anything.
+    const userKey = credentials.userName.toLowerCase();
+    const nowMs = this.clock.nowMs();
+    const blocked = this.loginFailures.blockedFor(userKey, nowMs);
+    if (blocked > 0) return throttled('too many failed logins for this user name; try again later', blocked);
     const user = this.store.accounts.findUser(credentials.userName);
-    if (!user) return failure('1008');
-    if (!(await this.verifier.verify(credentials.password, user.passwordHash))) return failure('1019');
-    if (user.clientId !== headers.clientId) return failure('1018');
+    if (!user) {
+      this.loginFailures.fail(userKey, nowMs);
+      return failure('1008');
+    }
+    // The client mapping is checked before the password: another client's credentials can never
+    // confirm a guessed password (a right guess used to turn 1019 into 1018).
+    if (user.clientId !== headers.clientId) {
+      this.loginFailures.fail(userKey, nowMs);
+      return failure('1018');
+    }
+    if (!(await this.verifier.verify(credentials.password, user.passwordHash))) {
+      this.loginFailures.fail(userKey, nowMs);
+      return failure('1019');
+    }
+    this.loginFailures.clear(userKey);
     if (gstinHeader !== undefined && gstinHeader.toUpperCase() !== user.gstin) return failure('1015');
     const taxpayer = this.master.lookup(user.gstin);
     if (taxpayer && taxpayer.status !== 'ACT') return failure('1014');

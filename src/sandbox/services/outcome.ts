@@ -3,6 +3,7 @@
  * failure, each with optional `InfoDtls`. The HTTP layer turns it into the IRP envelope (§1).
  */
 import { irpError, irpErrorWithDetail, type IrpErrorDetail } from '../../irp/errors.js';
+import { throttledEnvelope } from '../http/limits.js';
 
 /** One `InfoDtls` entry, e.g. `{InfCd: "DUPIRN", Desc: {AckNo, AckDt, Irn}}`. */
 export interface InfoDetail {
@@ -16,7 +17,7 @@ export interface InfoDetail {
  */
 export type Outcome<T> =
   | { ok: true; data: T; info?: InfoDetail[] }
-  | { ok: false; errors: IrpErrorDetail[]; info?: InfoDetail[]; reason?: string };
+  | { ok: false; errors: IrpErrorDetail[]; info?: InfoDetail[]; reason?: string; retryAfterMs?: number };
 
 export type Failure = Extract<Outcome<never>, { ok: false }>;
 
@@ -44,4 +45,12 @@ export function failures(errors: IrpErrorDetail[], info?: InfoDetail[]): Failure
 /** A failure with NIC's exact message and a reason for the sandbox log only. */
 export function failureBecause(reason: string, code: string, ...params: string[]): Failure {
   return { ok: false, errors: [irpError(code, ...params)], reason };
+}
+
+/**
+ * A refusal for load or probing (http/limits.ts): HTTP 429 with Retry-After and 5002 naming the reason.
+ */
+export function throttled(reason: string, retryAfterMs: number): Failure {
+  const envelope = throttledEnvelope(reason);
+  return { ok: false, errors: envelope.ErrorDetails, reason, retryAfterMs };
 }
