@@ -18,7 +18,7 @@ import { confluentAvailable } from '../adapters/kafka/confluent.js';
 import { describeErrors, resolveSecret, withAbsolutePaths } from '../config/load.js';
 import type { KafkaConnection, SecretRef, SourceConfig } from '../config/source-config.js';
 import type { IrpClientConfigInput } from '../irp/client/index.js';
-import { connectorById } from '../pipeline/connectors.js';
+import { connectorById, sourceConnector } from '../pipeline/connectors.js';
 
 const text = t.string;
 const account = t.partial({ clientId: text, clientSecret: text, userName: text, password: text });
@@ -151,9 +151,11 @@ export async function startChecks(
   };
 
   // The connector and its Avro decoding (schema file, resolution to the reader schema; no network).
+  // (and the source's site tables, checked against the connector's)
+  const configured = sourceConnector(config);
+  if (!configured.ok) problems.push(...configured.problems);
   const connector = connectorById(config.connector);
-  if (!connector) problems.push(`connector: unknown connector "${config.connector}"`);
-  else {
+  if (connector) {
     try {
       const avro = config.avro?.registry?.password
         ? { ...config.avro, registry: { ...config.avro.registry, password: undefined } }

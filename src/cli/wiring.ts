@@ -13,7 +13,7 @@ import type { SourceConfig } from '../config/source-config.js';
 import { createIrpClient, type IrpClient } from '../irp/client/index.js';
 import { registerSecret } from '../ops/logging.js';
 import type { PipelineMetrics } from '../ops/metrics.js';
-import { connectorById } from '../pipeline/connectors.js';
+import { sourceConnector } from '../pipeline/connectors.js';
 import type { EventDecoder, InvoiceSource, OutputSink } from '../pipeline/ports.js';
 import { DEFAULT_RUNNER_CONFIG, PipelineRunner } from '../pipeline/runner.js';
 import type { StageDeps } from '../pipeline/stages.js';
@@ -24,6 +24,14 @@ import { startChecks, type ResolvedSource } from './start-checks.js';
  * (start-checks.ts, the same checks `check-config` prints) passed; every secret registered for log
  * scrubbing. Throws one Error listing every problem.
  */
+
+/** The source's connector with its site tables; a bad table entry stops the source before it starts. */
+function configuredConnector(config: SourceConfig) {
+  const r = sourceConnector(config);
+  if (!r.ok) throw new Error(r.problems.join('; '));
+  return r.connector;
+}
+
 export async function resolveSource(
   config: SourceConfig,
   baseDir: string,
@@ -50,8 +58,7 @@ export function stageDeps(
   decoder: EventDecoder,
   now: () => Date = () => new Date(),
 ): StageDeps {
-  const connector = connectorById(config.connector);
-  if (!connector) throw new Error(`connector: unknown connector "${config.connector}"`);
+  const connector = configuredConnector(config);
   const large = new Set(config.pipeline?.largeTaxpayers ?? []);
   return {
     connectorImpl: connector,
@@ -96,8 +103,7 @@ export async function wireKafkaSource(
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SourceRuntime> {
-  const connector = connectorById(config.connector);
-  if (!connector) throw new Error(`connector: unknown connector "${config.connector}"`);
+  const connector = configuredConnector(config);
   const resolved = await resolveSource(config, baseDir, env);
   const client = createIrpClient(resolved.irp, { logger: log });
   const { decoder, close: closeDecoder } = avroDecoderFromConfig(

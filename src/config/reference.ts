@@ -53,6 +53,8 @@ export function toJsonSchema(codec: t.Mixed): SchemaFragment {
   if (codec instanceof t.RefinementType)
     return { ...toJsonSchema(codec.type as t.Mixed), ...(schemaOf.get(codec) ?? {}) };
   if (codec instanceof t.ArrayType) return { type: 'array', items: toJsonSchema(codec.type as t.Mixed) };
+  if (codec instanceof t.DictionaryType)
+    return { type: 'object', additionalProperties: toJsonSchema(codec.codomain as t.Mixed) };
   if (codec instanceof t.UnionType)
     return { title: codec.name, oneOf: (codec.types as t.Mixed[]).map((m) => toJsonSchema(m)) };
   if (codec instanceof t.KeyofType) return { enum: Object.keys(codec.keys) };
@@ -93,6 +95,7 @@ function typeText(codec: t.Mixed): string {
     Topic: 'topic name',
     Gstin: 'GSTIN',
     EnvName: 'variable name',
+    SiteTables: 'mapping of tables',
     string: 'text',
     boolean: 'boolean',
     number: 'number',

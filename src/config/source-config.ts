@@ -8,6 +8,7 @@
  * documentation and its default), add it to `SourceConfigCodec`, run `npm run config:generate`.
  */
 import * as t from 'io-ts';
+import { connectorIds } from '../../connectors/registry.js';
 import { check, optional, path, required, section } from './codec-kit.js';
 
 // --- values -------------------------------------------------------------------------------------------
@@ -254,10 +255,27 @@ export const OpsConfigCodec = section('Ops', 'The ops endpoint (/healthz, /ready
   ),
 });
 
+/** Overrides of the connector's site tables, checked against the connector when the source starts. */
+const siteTables = check(
+  t.record(t.string, t.record(t.string, t.string)),
+  'SiteTables',
+  (tables) => Object.values(tables).every((table) => Object.values(table).every((v) => v.trim() !== '')),
+  'a mapping of table name → { ERP key: value } (each connector’s tables: docs/connectors.md)',
+  {},
+);
+
 export const SourceConfigCodec = section('SourceConfig', 'One ERP source: one `irp-bridge run` process.', {
   id: required(nonEmpty, 'source id: labels metrics, logs and output headers'),
-  connector: required(nonEmpty, '`sap`, `oracle`, `d365`, `tally`, `erpnext` or `canonical`'),
+  connector: required(
+    nonEmpty,
+    `the connector (connectors/registry.ts): ${connectorIds.map((id) => `\`${id}\``).join(', ')}`,
+  ),
   description: optional(t.string, 'free text'),
+  tables: optional(
+    siteTables,
+    'site tables: entries merged over the connector’s code tables (units, regions, condition types, tax names, natures …), e.g. `{ units: { KRT: CTN } }`; checked against the connector before the source starts',
+    'the connector’s tables',
+  ),
   kafka: required(KafkaConfigCodec, 'Kafka input'),
   topics: required(OutputTopicsCodec, 'output topics'),
   avro: optional(AvroConfigCodec, 'Avro decoding', 'raw, the connector’s schema'),
