@@ -39,7 +39,8 @@ import {
 } from '../shared/parties.js';
 import type { DocType, MapResult } from '../types.js';
 import type { AccountMove, AccountMoveEvent, AccountMoveLine, MoveRef, ResPartner } from './record.js';
-import { EINVOICED_TREATMENTS, ODOO_TABLES, type OdooTables, type TaxTag } from './tables.js';
+import { defaultTables, lookup } from '../shared/site-tables.js';
+import { EINVOICED_TREATMENTS, ODOO_TABLES, type GstHead, type OdooTables } from './tables.js';
 
 const dec = (n: number): Dec => decFromNumber(n) ?? ZERO;
 
@@ -128,7 +129,9 @@ function original(issues: Issues, ref: MoveRef | null, path: string) {
   };
 }
 
-export function mapAccountMove(r: AccountMoveEvent, tables: OdooTables = ODOO_TABLES): MapResult {
+const DEFAULT_TABLES: OdooTables = defaultTables(ODOO_TABLES);
+
+export function mapAccountMove(r: AccountMoveEvent, tables: OdooTables = DEFAULT_TABLES): MapResult {
   const issues = new Issues();
   const m = r.move;
   const docType = docTypeOf(issues, m);
@@ -207,13 +210,16 @@ interface LineTaxes {
   reverseChargeCurrency: Paise;
 }
 
-function findTag(tables: OdooTables, names: readonly string[]): TaxTag | undefined {
-  for (const n of names) {
-    const hit = Object.entries(tables.taxTags).find(([k]) => k.toUpperCase() === n.trim().toUpperCase());
-    if (hit) return hit[1];
+/** The GST head of a repartition line or tax line, by the first of its tags the site table knows. */
+function headOf(tables: OdooTables, tags: readonly string[]): GstHead | undefined {
+  for (const tag of tags) {
+    const head = lookup(tables.taxTags, ODOO_TABLES.taxTags, tag);
+    if (head) return head;
   }
   return undefined;
 }
+
+const isReverseChargeHead = (h: GstHead): h is Extract<GstHead, `${string}_rc`> => h.endsWith('_rc');
 
 /** The line's tax details resolved to GST heads by their repartition tags (l10n_in_grouping_key_generator). */
 function lineTaxes(line: AccountMoveLine, tables: OdooTables): LineTaxes {
@@ -226,13 +232,13 @@ function lineTaxes(line: AccountMoveLine, tables: OdooTables): LineTaxes {
   for (const d of line.tax_details) {
     const amount = money(d.tax_amount, 1);
     const rep = d.tax_repartition_line_id;
-    const tag = findTag(tables, rep.tag_ids);
-    if (!tag) {
+    const head = headOf(tables, rep.tag_ids);
+    if (!head) {
       // l10n_in_edi's line_code "other": a non-GST tax (TCS) travels as the item's other charges.
       if (amount !== 0) postTax(t.money, t.rates, 'tcs', amount, ZERO);
       continue;
     }
-    if (tag.reverseCharge || rep.factor_percent < 0) {
+    if (isReverseChargeHead(head) || rep.factor_percent < 0) {
       t.reverseChargeCurrency += money(d.tax_amount_currency, 1);
       continue;
     }
@@ -241,15 +247,15 @@ function lineTaxes(line: AccountMoveLine, tables: OdooTables): LineTaxes {
     const once = !seen.has(tax.id);
     seen.add(tax.id);
     const advalorem = tax.amount_type === 'percent';
-    if (tag.head === 'state_cess') {
+    if (head === 'state_cess') {
       if (advalorem) {
         t.money.stateCess += amount;
         t.stateCesRt = rate;
       } else t.money.stateCessNonAdvl += amount;
-    } else if (tag.head === 'cess') {
+    } else if (head === 'cess') {
       postTax(t.money, t.rates, advalorem ? 'cess' : 'cessNonAdvl', amount, rate);
     } else {
-      postTax(t.money, t.rates, tag.head, amount, once ? rate : ZERO);
+      postTax(t.money, t.rates, head, amount, once ? rate : ZERO);
     }
   }
   return t;
@@ -305,9 +311,7 @@ function productItem(
   tables: OdooTables,
 ): (Item & { taxes: LineTaxes }) | undefined {
   const before = issues.errors.length;
-  const tags = line.tax_tag_ids.map((t) => t.trim().toUpperCase());
-  const known = [...tables.gstBaseTags, ...tables.nonTaxableBaseTags].map((t) => t.toUpperCase());
-  if (!tags.some((t) => known.includes(t)))
+  if (!line.tax_tag_ids.some((t) => lookup(tables.baseTags, ODOO_TABLES.baseTags, t)))
     issues.add(
       'MAP_UNKNOWN_TAX',
       `${at}.tax_ids`,
@@ -323,8 +327,15 @@ function productItem(
       `${at}.l10n_in_hsn_code`,
       `HSN code ${JSON.stringify(hsn)} is not 4, 6 or 8 digits`,
     );
-  // l10n_in's UQC is "<code>-<description>"; a unit without one is sent as OTH, as l10n_in_edi does.
-  const unit = (given(line.product_uom_id?.l10n_in_code)?.split('-')[0] ?? 'OTH').trim().toUpperCase();
+  // l10n_in's UQC is "<code>-<description>"; a unit without one is the site table's, else OTH (as
+  // l10n_in_edi sends it).
+  const unit = (
+    given(line.product_uom_id?.l10n_in_code)?.split('-')[0] ??
+    lookup(tables.units, ODOO_TABLES.units, line.product_uom_id?.name) ??
+    'OTH'
+  )
+    .trim()
+    .toUpperCase();
   if (!isUqc(unit))
     issues.add(
       'MAP_UNKNOWN_UNIT',
@@ -452,8 +463,8 @@ function mapPosted(
     const at = `move.line_ids[${i}]`;
     if (line.display_type === 'rounding') header.roundOff += money(line.balance, sign);
     if (line.display_type === 'tax') {
-      const tag = findTag(tables, line.tax_tag_ids);
-      if (tag && !tag.reverseCharge) taxLines += money(line.balance, sign);
+      const head = headOf(tables, line.tax_tag_ids);
+      if (head && !isReverseChargeHead(head)) taxLines += money(line.balance, sign);
     }
     if (line.display_type !== 'product') return; // sections, notes, payment-term lines
     // `_l10n_in_is_global_discount`: an untaxed negative line is the invoice's discount, not an item.

@@ -6,14 +6,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isUqc } from '../../src/irp/masters/index.js';
 import { avroType } from '../testkit/avro-codec.js';
 import { documentedSuite } from '../testkit/documented.js';
 import { goldenSuite } from '../testkit/golden-suite.js';
 import type { MapResult } from '../types.js';
 import { odooConnector } from './index.js';
 import { quotient } from './map.js';
-import { ODOO_TABLES } from './tables.js';
+import { L10N_IN_BASE_TAGS, L10N_IN_TAX_TAGS } from './tables.js';
 
 documentedSuite('odoo');
 goldenSuite('odoo');
@@ -70,12 +69,24 @@ describe("odoo: the invoices of Odoo's own test_edi_json.py", () => {
   }
 });
 
-describe('odoo tables', () => {
-  it('names a GST head for every l10n_in tax tag, base tags apart', () => {
-    for (const t of ['CGST', 'SGST', 'IGST', 'CESS', 'STATE CESS'])
-      expect(ODOO_TABLES.taxTags[t]).toBeDefined();
-    expect(ODOO_TABLES.gstBaseTags).toContain('ZERO-RATED');
-    expect(isUqc('OTH')).toBe(true);
+describe('odoo site tables', () => {
+  it('defaults to l10n_in: every GST tax tag has a head, every base tag a kind', () => {
+    for (const t of ['CGST', 'SGST', 'IGST', 'CESS', 'STATE CESS', 'CGST (RC)'])
+      expect(L10N_IN_TAX_TAGS[t]).toBeDefined();
+    expect(L10N_IN_BASE_TAGS['ZERO-RATED']).toBe('gst');
+    expect(L10N_IN_BASE_TAGS.EXEMPT).toBe('non_taxable');
+  });
+  it('takes a source\u2019s overrides and refuses bad values with their path', () => {
+    expect(odooConnector.withTables!({ taxTags: { 'Output CGST': 'cgst' }, units: { Sack: 'BAG' } }).ok).toBe(
+      true,
+    );
+    const bad = odooConnector.withTables!({ taxTags: { 'Output VAT': 'vat' }, units: { Sack: 'SACK' } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.problems).toEqual([
+        expect.stringMatching(/^tables\.taxTags\.Output VAT: "vat" is not one of igst, cgst/),
+        expect.stringMatching(/^tables\.units\.Sack: "SACK" is not a UQC/),
+      ]);
   });
 });
 
