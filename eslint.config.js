@@ -62,6 +62,7 @@ export default tseslint.config(
           'HTMLTextAreaElement',
           'HTMLButtonElement',
           'FormData',
+          'Node',
           'URL',
           'URLSearchParams',
           'Blob',

@@ -15,6 +15,7 @@ import type { SandboxClock } from '../clock.js';
 import type { IrpRoute } from '../http/irp-routes.js';
 import type { TaxpayerMaster } from '../services/taxpayer-master.js';
 import type { SandboxStore } from '../store/index.js';
+import { addConsoleRoutes } from './console/console-routes.js';
 import { addDocsRoutes } from './docs/docs-routes.js';
 import { html } from './html.js';
 import {
@@ -117,7 +118,8 @@ export class Portal {
     });
     this.store.deleteExpiredSessions(deps.clock.nowMs());
     this.addAccountRoutes();
-    addDocsRoutes(this, deps.routes);
+    const docs = addDocsRoutes(this, deps.routes);
+    addConsoleRoutes(this, docs.docs);
     this.route({ method: 'GET', path: '/assets/*', handle: (ctx) => this.asset(ctx) });
   }
 

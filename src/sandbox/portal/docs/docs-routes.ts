@@ -86,7 +86,7 @@ export function standaloneInvoiceSchema(): JsonSchema {
   };
 }
 
-export function addDocsRoutes(portal: Portal, routes: readonly IrpRoute[]): void {
+export function addDocsRoutes(portal: Portal, routes: readonly IrpRoute[]): DocsModel {
   const model = docsModel(routes);
   const masters = masterTables();
   const version = packageVersion();
@@ -165,4 +165,5 @@ export function addDocsRoutes(portal: Portal, routes: readonly IrpRoute[]): void
       handle: (ctx) => ctx.out.file(200, 'application/schema+json', ownSchema),
     },
   );
+  return model;
 }

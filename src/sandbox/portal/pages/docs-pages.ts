@@ -330,7 +330,7 @@ export function apiPage(
               ${schemaTable('Request schema, from the server\u2019s codec', schemaRows(schemas.request, schemas.definitions))}
               <h3>Sample request</h3>
               <p class="meta">Source: ${doc.request.source}</p>
-              <pre><code>${prettyJson(doc.request.sample)}</code></pre>`
+              <pre tabindex="0"><code>${prettyJson(doc.request.sample)}</code></pre>`
           : ''
       }
       ${
@@ -339,11 +339,15 @@ export function apiPage(
               ${schemaTable('Data of a success (decrypted), from the client\u2019s codec', schemaRows(schemas.response, schemas.definitions))}
               <h3>Sample success (Data decrypted)</h3>
               <p class="meta">Source: ${doc.response.source}</p>
-              <pre><code>${prettyJson({ Status: 1, Data: doc.response.sample, ErrorDetails: null, InfoDtls: null })}</code></pre>`
+              <pre
+                tabindex="0"
+              ><code>${prettyJson({ Status: 1, Data: doc.response.sample, ErrorDetails: null, InfoDtls: null })}</code></pre>`
           : ''
       }
       <h3>Sample failure</h3>
-      <pre><code>${prettyJson({ Status: 0, Data: null, ErrorDetails: [{ ErrorCode: doc.errors[0]!.code, ErrorMessage: lookupErrorCode(doc.errors[0]!.code)?.message ?? '' }], InfoDtls: null })}</code></pre>
+      <pre
+        tabindex="0"
+      ><code>${prettyJson({ Status: 0, Data: null, ErrorDetails: [{ ErrorCode: doc.errors[0]!.code, ErrorMessage: lookupErrorCode(doc.errors[0]!.code)?.message ?? '' }], InfoDtls: null })}</code></pre>
       <h2 id="errors">Validations and error codes</h2>
       <table>
         <caption>
@@ -368,9 +372,9 @@ export function apiPage(
         </tbody>
       </table>
       <h2 id="curl">curl (with openssl)</h2>
-      <pre><code>${curlSample(doc, baseUrl)}</code></pre>
+      <pre tabindex="0"><code>${curlSample(doc, baseUrl)}</code></pre>
       <h2 id="typescript">TypeScript (irp-bridge's client)</h2>
-      <pre><code>${typeScriptSample(doc, baseUrl)}</code></pre>`,
+      <pre tabindex="0"><code>${typeScriptSample(doc, baseUrl)}</code></pre>`,
   );
 }
 
