@@ -5,13 +5,15 @@
  * `KAFKA_BROKERS=127.0.0.1:<port>` on stdout, and stops it (removing its data) on Ctrl-C or SIGTERM.
  * Point the tests at it with `KAFKA_BROKERS=127.0.0.1:<port> npm run test:integration`.
  *
- * Options: --partitions N (default 3), --auto-create-topics, --keep (keep data and broker.log).
+ * Options: --port N (default: a free port; the quickstart uses 9092), --partitions N (default 3),
+ * --auto-create-topics, --keep (keep data and broker.log).
  */
 import { parseArgs } from 'node:util';
 import { startKafkaBroker } from '../../test/support/kafka-broker.js';
 
 const { values } = parseArgs({
   options: {
+    port: { type: 'string', default: '0' },
     partitions: { type: 'string', default: '3' },
     'auto-create-topics': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -20,6 +22,7 @@ const { values } = parseArgs({
 
 const started = Date.now();
 const broker = await startKafkaBroker({
+  port: Number(values.port),
   numPartitions: Number(values.partitions),
   autoCreateTopics: values['auto-create-topics'],
   keepDir: values.keep,

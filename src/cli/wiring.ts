@@ -12,7 +12,7 @@ import { withAbsolutePaths } from '../config/load.js';
 import type { SourceConfig } from '../config/source-config.js';
 import { createIrpClient, type IrpClient } from '../irp/client/index.js';
 import { registerSecret } from '../ops/logging.js';
-import type { PipelineMetrics } from '../ops/metrics.js';
+import { initialiseSeries, irpClientObserver, type PipelineMetrics } from '../ops/metrics.js';
 import { sourceConnector } from '../pipeline/connectors.js';
 import type { EventDecoder, InvoiceSource, OutputSink } from '../pipeline/ports.js';
 import { DEFAULT_RUNNER_CONFIG, PipelineRunner } from '../pipeline/runner.js';
@@ -105,7 +105,11 @@ export async function wireKafkaSource(
 ): Promise<SourceRuntime> {
   const connector = configuredConnector(config);
   const resolved = await resolveSource(config, baseDir, env);
-  const client = createIrpClient(resolved.irp, { logger: log });
+  initialiseSeries(metrics, config.id, config.kafka.inputTopics);
+  const client = createIrpClient(resolved.irp, {
+    logger: log,
+    observer: irpClientObserver(metrics, config.id),
+  });
   const { decoder, close: closeDecoder } = avroDecoderFromConfig(
     withAbsolutePaths(config, baseDir).avro,
     connector,

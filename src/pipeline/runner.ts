@@ -229,13 +229,18 @@ export class PipelineRunner {
     }
     if (step.type !== 'final') throw new Error(`unexpected step ${step.type}`);
     this.count(step);
-    if (this.config.mode === 'at-least-once') await this.sink.send([step.record]);
+    if (this.config.mode === 'at-least-once')
+      await this.sink.send([step.record]).catch((err: unknown) => {
+        this.metrics.produceFailures.inc({ source: this.config.sourceId });
+        throw err;
+      });
     return step.record;
   }
 
   private count(step: Extract<Step, { type: 'final' }>): void {
     const source = this.config.sourceId;
     this.counts[step.output]++;
+    this.metrics.outputs.inc({ source, output: step.output });
     if (step.output === 'result') {
       const value = JSON.parse(String(step.record.value)) as { kind?: string; recovered?: boolean };
       this.metrics.results.inc({
@@ -330,21 +335,25 @@ export class PipelineRunner {
       clearTimeout(this.commitTimer);
       this.commitTimer = undefined;
     }
-    this.commitChain = this.commitChain.then(async () => {
-      if (this.pendingCommits.size === 0) return;
-      const offsets = [...this.pendingCommits.values()];
-      this.pendingCommits.clear();
-      try {
-        await this.source.commit(offsets);
-        this.metrics.commits.inc({ source: this.config.sourceId });
-      } catch (err) {
-        // Keep them unless something newer arrived meanwhile; a revoked partition's commit may fail for good.
-        for (const o of offsets)
-          if (!this.pendingCommits.has(tpKey(o.topic, o.partition)))
-            this.pendingCommits.set(tpKey(o.topic, o.partition), o);
-        throw err;
-      }
-    });
+    // After a failed commit the chain goes on: the failure was logged below, the offsets are kept.
+    this.commitChain = this.commitChain
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.pendingCommits.size === 0) return;
+        const offsets = [...this.pendingCommits.values()];
+        this.pendingCommits.clear();
+        try {
+          await this.source.commit(offsets);
+          this.metrics.commits.inc({ source: this.config.sourceId });
+        } catch (err) {
+          this.metrics.commitFailures.inc({ source: this.config.sourceId });
+          // Keep them unless something newer arrived meanwhile; a revoked partition's commit may fail for good.
+          for (const o of offsets)
+            if (!this.pendingCommits.has(tpKey(o.topic, o.partition)))
+              this.pendingCommits.set(tpKey(o.topic, o.partition), o);
+          throw err;
+        }
+      });
     return this.commitChain.catch((err: unknown) =>
       this.log.warn({ err: String(err) }, 'offset commit failed'),
     );
@@ -366,7 +375,11 @@ export class PipelineRunner {
       records,
       [{ topic: batch.topic, partition: batch.partition, offset: commit }],
       this.config.groupId,
-    );
+    ).catch((err: unknown) => {
+      // Outputs and offsets go together in a transaction: a failed one counts as a failed commit.
+      this.metrics.commitFailures.inc({ source: this.config.sourceId });
+      throw err;
+    });
     this.metrics.commits.inc({ source: this.config.sourceId });
     batch.resolveOffset((committed - 1n).toString());
   }

@@ -31,6 +31,8 @@ import {
 } from './jvm-process.js';
 
 export interface KafkaBrokerOptions {
+  /** The broker's port (the controller takes a free one). Default: a free port. */
+  port?: number;
   /** Partitions of a topic created without a count. Default 3. */
   numPartitions?: number;
   /**
@@ -76,7 +78,8 @@ export async function ensureKafkaJars(): Promise<string> {
 /** Starts a single-node Kafka broker and resolves once it serves metadata and consumer-group requests. */
 export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   const libs = await ensureKafkaJars();
-  return retryOnPortTaken(() => startOnce(libs, opts));
+  // A port the caller chose is not retried elsewhere: "address in use" is then the answer.
+  return opts.port ? startOnce(libs, opts) : retryOnPortTaken(() => startOnce(libs, opts));
 }
 
 async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaBroker> {
@@ -87,7 +90,8 @@ async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaB
   const logFile = join(dir, 'broker.log');
   const propsFile = join(dir, 'server.properties');
   const log4jFile = join(dir, 'log4j2.properties');
-  const [port, controllerPort] = await freePorts(2);
+  const [freePort, controllerPort] = await freePorts(2);
+  const port = opts.port || freePort!;
   const brokers = `127.0.0.1:${port}`;
 
   const props: Record<string, string | number | boolean> = {

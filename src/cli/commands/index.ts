@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import * as checkConfig from './check-config.js';
+import * as consume from './consume.js';
 import * as demo from './demo.js';
 import * as irn from './irn.js';
+import * as produce from './produce.js';
 import * as run from './run.js';
 import * as sandbox from './sandbox.js';
+import * as topics from './topics.js';
 import * as validate from './validate.js';
 
 /**
@@ -14,6 +17,9 @@ export function registerCommands(program: Command): void {
   demo.register(program);
   run.register(program);
   checkConfig.register(program);
+  topics.register(program);
+  produce.register(program);
+  consume.register(program);
   validate.register(program);
   irn.register(program);
   sandbox.register(program);

@@ -22,11 +22,12 @@ export function register(program: Command): void {
       }
       const { config, baseDir } = loaded;
       const { createLogger } = await import('../../ops/logging.js');
-      const { createPipelineMetrics } = await import('../../ops/metrics.js');
+      const { createPipelineMetrics, reportOwnedLag } = await import('../../ops/metrics.js');
       const { startOpsServer } = await import('../../ops/http.js');
       const { wireKafkaSource } = await import('../wiring.js');
       const log = createLogger(config.ops?.logLevel ?? 'info').child({ source: config.id });
-      const metrics = createPipelineMetrics();
+      const { packageVersion } = await import('../paths.js');
+      const metrics = createPipelineMetrics(undefined, true, { version: packageVersion() });
       let runtime;
       try {
         runtime = await wireKafkaSource(config, baseDir, metrics, log);
@@ -64,18 +65,9 @@ export function register(program: Command): void {
         'source starting',
       );
 
+      // Lag of the partitions this instance owns (the others' owners report theirs).
       const lagTimer = setInterval(() => {
-        void runtime.source
-          .lag?.()
-          .then((rows) =>
-            rows.forEach((r) =>
-              metrics.consumerLag.set(
-                { source: config.id, topic: r.topic, partition: String(r.partition) },
-                r.lag,
-              ),
-            ),
-          )
-          .catch(() => undefined);
+        void reportOwnedLag(metrics, config.id, runtime.source).catch(() => undefined);
       }, 15_000).unref();
 
       let signalled = false;

@@ -39,7 +39,11 @@ export function register(program: Command): void {
       'interface to listen on (default $IRP_SANDBOX_HOST or 127.0.0.1; the container image sets 0.0.0.0)',
       process.env.IRP_SANDBOX_HOST || '127.0.0.1',
     )
-    .option('--port <port>', 'TCP port (0 takes a free one; the credentials file says which)', '8080')
+    .option(
+      '--port <port>',
+      'TCP port, default $IRP_SANDBOX_PORT or 8080 (0 takes a free one; the credentials file says which)',
+      process.env.IRP_SANDBOX_PORT || '8080',
+    )
     .option('--db <file>', 'SQLite database file, or :memory:', DEFAULT_SANDBOX_DB)
     .option(
       '--credentials-out <file>',

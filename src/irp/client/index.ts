@@ -34,6 +34,7 @@ import type {
   RejectedOutcome,
   SuccessOutcome,
 } from './outcome.js';
+import { notify, type IrpClientObserver, type LoginReason } from './observer.js';
 import { recoverDuplicate, type SubmittedInvoice } from './recovery.js';
 import { globalSecretRegistry, redactingChildOptions, type SecretRegistry } from './redact.js';
 import { Resilience, type BreakerState } from './resilience.js';
@@ -58,6 +59,7 @@ export {
   type HttpResponse,
 } from './http.js';
 export type { SubmittedInvoice } from './recovery.js';
+export type { IrpClientObserver, LoginEvent, LoginReason, RetryEvent, ExchangeEvent } from './observer.js';
 export type { BreakerState } from './resilience.js';
 export type { SessionState } from './session.js';
 export * from './outcome.js';
@@ -101,6 +103,8 @@ export interface IrpClientDeps {
   secrets?: SecretRegistry;
   /** AppKey generator (tests that must know the AppKey). Default 32 random bytes. */
   newAppKey?: () => Buffer;
+  /** Told about logins, exchanges, retries and breaker changes (metrics). */
+  observer?: IrpClientObserver;
 }
 
 /** Generate options: the session GSTIN defaults to the invoice's seller. */
@@ -260,6 +264,12 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
   const resilience = new Resilience(cfg, now, {
     onRetry: (gstin, attempt, cause, delayMs) => {
       stats.retries += 1;
+      notify(deps.observer, 'retry', {
+        gstin,
+        attempt,
+        reason: cause.reason,
+        ...(cause.code ? { code: cause.code } : {}),
+      });
       log.info(
         { gstin, attempt, reason: cause.reason, code: cause.code, status: cause.status, delayMs },
         'irp call retried',
@@ -268,10 +278,13 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
   });
   resilience.onBreakerChange((state) => {
     if (state === 'open') stats.breakerOpens += 1;
+    notify(deps.observer, 'breaker', state);
     log.warn({ breaker: state }, 'irp circuit breaker changed state');
   });
 
   const sessions = new Map<string, IrpSession>();
+  /** GSTINs whose last exchange was a 1005: their next login is the re-login it causes. */
+  const invalidTokenSeen = new Set<string>();
   function sessionFor(cred: GstinCredentials): IrpSession {
     const key = `${cred.clientId}\u0000${cred.gstin.toUpperCase()}\u0000${cred.userName}`;
     let session = sessions.get(key);
@@ -279,6 +292,11 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
       const gstin = cred.gstin.toUpperCase();
       session = new IrpSession(
         async (forceRefresh) => {
+          const reason: LoginReason = invalidTokenSeen.delete(gstin)
+            ? 'invalid-token'
+            : stats.loginsByGstin[gstin]
+              ? 'renewal'
+              : 'initial';
           stats.logins += 1;
           stats.loginsByGstin[gstin] = (stats.loginsByGstin[gstin] ?? 0) + 1;
           const started = performance.now();
@@ -294,6 +312,15 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
             newAppKey: deps.newAppKey,
           });
           const ms = Math.round(performance.now() - started);
+          notify(deps.observer, 'login', {
+            gstin,
+            reason,
+            ...(result.ok
+              ? { result: 'ok' as const }
+              : result.kind === 'credentials'
+                ? { result: 'credentials' as const, code: result.code }
+                : { result: 'transient' as const, code: result.cause.reason }),
+          });
           if (result.ok)
             log.info({ gstin, forceRefresh, tokenExpiry: result.token.tokenExpiry, ms }, 'irp login');
           else if (result.kind === 'credentials') {
@@ -315,7 +342,11 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
 
   const observe = (e: ExchangeEvent): void => {
     stats.exchanges += 1;
-    if (e.result === 'token') stats.invalidTokenResponses += 1;
+    if (e.result === 'token') {
+      stats.invalidTokenResponses += 1;
+      invalidTokenSeen.add(e.gstin.toUpperCase());
+    }
+    notify(deps.observer, 'exchange', e);
     if (e.codes && e.codes.length > 0)
       stats.irpErrorsByGstin[e.gstin] = (stats.irpErrorsByGstin[e.gstin] ?? 0) + e.codes.length;
     if (log.isLevelEnabled('debug')) log.debug({ ...e, ms: Math.round(e.ms * 1000) / 1000 }, 'irp exchange');

@@ -58,7 +58,9 @@ describe('irp-bridge check-config', () => {
   );
 
   it('without the sandbox, a shipped config says which file is missing', () => {
-    const r = runCli(['check-config', join(LOCAL, 'sap.yaml')]);
+    const bare = mkdtempSync(join(tmpdir(), 'irp-config-bare-'));
+    cpSync(LOCAL, join(bare, 'config/local'), { recursive: true });
+    const r = runCli(['check-config', join(bare, 'config/local/sap.yaml')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /irp\.credentials\[0\]\.file: cannot read .*\.irp-bridge\/sandbox-credentials\.json \(ENOENT\)/,

@@ -163,6 +163,7 @@ function runner(
   sink: OutputSink,
   gateway: IrpGateway,
   config: Partial<RunnerConfig> = {},
+  metrics = createPipelineMetrics(undefined, false),
 ) {
   return new PipelineRunner(
     source,
@@ -185,7 +186,7 @@ function runner(
       circuitWaitMs: 20,
       ...config,
     },
-    createPipelineMetrics(undefined, false),
+    metrics,
     pino({ level: 'silent' }),
   );
 }
@@ -284,5 +285,41 @@ describe('PipelineRunner', () => {
     expect(sink.transactions[0]!.records).toHaveLength(3);
     expect(sink.transactions[0]!.offsets).toEqual([{ topic: 'in', partition: 0, offset: '3' }]);
     expect(source.resolved).toEqual(['2']);
+  });
+
+  it('counts failed commits and failed sends (irp_bridge_offset_commit_failures_total, irp_bridge_produce_failures_total)', async () => {
+    class FlakyCommits extends ArraySource {
+      failures = 1;
+      override async commit(offsets: TopicPartitionOffset[]) {
+        if (this.failures-- > 0) throw new Error('NOT_COORDINATOR');
+        return super.commit(offsets);
+      }
+    }
+    const metrics = createPipelineMetrics(undefined, false);
+    const source = new FlakyCommits([message(0, { doc: 'F1' }), message(1, { doc: 'F2' })], 1);
+    await runner(source, new RecordingSink(), new ScriptedGateway(), {}, metrics).run();
+    const value = async (m: { get(): Promise<{ values: { value: number }[] }> }) =>
+      (await m.get()).values.reduce((a, v) => a + v.value, 0);
+    expect(await value(metrics.commitFailures)).toBe(1);
+    expect(source.commits.flat().at(-1)).toEqual({ topic: 'in', partition: 0, offset: '2' });
+    expect(await value(metrics.outputs)).toBe(2);
+
+    class RefusingSink extends RecordingSink {
+      override async send(): Promise<void> {
+        throw new Error('broker down');
+      }
+    }
+    const failing = createPipelineMetrics(undefined, false);
+    await runner(
+      new ArraySource([message(0, { doc: 'G1' })]),
+      new RefusingSink(),
+      new ScriptedGateway(),
+      {},
+      failing,
+    )
+      .run()
+      .catch(() => undefined);
+    expect(await value(failing.produceFailures)).toBe(1);
+    expect(await value(failing.outputs)).toBe(1);
   });
 });

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { CliError } from '../io.js';
+
+/**
+ * `irp-bridge topics --config FILE`: creates the topics a source needs — its input topics and its
+ * results, errors and dead-letter topics — where they do not exist yet (brokers that auto-create
+ * topics would create them with broker defaults on first use; production clusters usually do not).
+ */
+export function register(program: Command): void {
+  program
+    .command('topics')
+    .description('create the input and output topics of a source config (those that do not exist yet)')
+    .requiredOption('--config <file>', 'a source config (config/local/<erp>.yaml)')
+    .option('--brokers <list>', 'bootstrap servers (default: the config\u2019s, or $IRP_BRIDGE_BROKERS)')
+    .option('--partitions <n>', 'partitions of each new topic', '3')
+    .option('--replication-factor <n>', 'replicas of each new topic (1 for a single broker)', '1')
+    .action(
+      async (opts: { config: string; brokers?: string; partitions: string; replicationFactor: string }) => {
+        const { kafkaFailure, kafkaTarget } = await import('../kafka-target.js');
+        const { ensureTopics } = await import('../../adapters/kafka/topic-tools.js');
+        const { createLogger } = await import('../../ops/logging.js');
+        const partitions = Number(opts.partitions);
+        const replicationFactor = Number(opts.replicationFactor);
+        if (!Number.isInteger(partitions) || partitions < 1)
+          throw new CliError(`--partitions must be an integer ≥ 1, got ${opts.partitions}`, 2);
+        if (!Number.isInteger(replicationFactor) || replicationFactor < 1)
+          throw new CliError(`--replication-factor must be an integer ≥ 1, got ${opts.replicationFactor}`, 2);
+        const { conn, loaded } = await kafkaTarget(opts);
+        const config = loaded!.config;
+        const names = [
+          ...config.kafka.inputTopics,
+          config.topics.results,
+          config.topics.errors,
+          config.topics.deadLetter,
+        ];
+        let done;
+        try {
+          done = await ensureTopics(
+            conn,
+            names.map((topic) => ({ topic, partitions, replicationFactor })),
+            createLogger('error', process.stderr as never),
+          );
+        } catch (err) {
+          throw kafkaFailure('creating topics', conn, err);
+        }
+        for (const t of done.created) process.stdout.write(`created  ${t} (${partitions} partitions)\n`);
+        for (const t of done.existing) process.stdout.write(`exists   ${t}\n`);
+      },
+    );
+}
