@@ -74,6 +74,7 @@ export const KNOWN_LABELS = {
     garbled: 1,
     overloaded: 1,
     deadline: 1,
+    'unknown-code': 1,
   } satisfies Record<TransientCause['reason'], 1>),
   breakerState: ['open', 'half-open', 'closed', 'isolated'],
 } as const;
