@@ -14,6 +14,7 @@ import { createIrpClient, type IrpClient } from '../irp/client/index.js';
 import { registerSecret } from '../ops/logging.js';
 import { initialiseSeries, irpClientObserver, type PipelineMetrics } from '../ops/metrics.js';
 import { sourceConnector } from '../pipeline/connectors.js';
+import { withDocumentStatus } from '../pipeline/document-status.js';
 import type { EventDecoder, InvoiceSource, OutputSink } from '../pipeline/ports.js';
 import { DEFAULT_RUNNER_CONFIG, PipelineRunner } from '../pipeline/runner.js';
 import type { StageDeps } from '../pipeline/stages.js';
@@ -78,9 +79,13 @@ export function buildRunner(
   metrics: PipelineMetrics,
   log: Logger,
 ): PipelineRunner {
+  const statusTopic = config.topics.documentStatus;
+  const sink = statusTopic
+    ? withDocumentStatus(parts.sink, { ...config.topics, documentStatus: statusTopic })
+    : parts.sink;
   return new PipelineRunner(
     parts.source,
-    parts.sink,
+    sink,
     parts.stages,
     {
       ...DEFAULT_RUNNER_CONFIG,

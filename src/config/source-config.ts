@@ -142,6 +142,11 @@ export const OutputTopicsCodec = section('Topics', 'Where the outcomes go (one o
   results: required(topic, 'IRNs, cancellations and e-way bills (JSON)'),
   errors: required(topic, 'rejections with IRP error codes (JSON)'),
   deadLetter: required(topic, 'undecodable or unmappable input, raw bytes kept, with error headers'),
+  documentStatus: optional(
+    topic,
+    'compacted topic keyed by document key: the latest state of each document (registered, cancelled, rejected), written with the output it comes from (in exactly-once mode in the same transaction); create it with cleanup.policy=compact',
+    'none',
+  ),
 });
 
 export const SchemaRegistryCodec = section('SchemaRegistry', 'A Confluent-compatible schema registry.', {

@@ -9,6 +9,21 @@ import type { MappedEvent } from '../../connectors/types.js';
 import type { Failure } from './failures.js';
 import type { OutputRecord, SourceMessage } from './ports.js';
 
+/** The IRP response fields a result carries (docs/running.md: record formats). */
+export const RESULT_FIELDS = [
+  'Irn',
+  'AckNo',
+  'AckDt',
+  'Status',
+  'SignedInvoice',
+  'SignedQRCode',
+  'EwbNo',
+  'EwbDt',
+  'EwbValidTill',
+  'Remarks',
+  'CancelDate',
+] as const;
+
 export interface OutputTopics {
   results: string;
   errors: string;
@@ -35,6 +50,20 @@ export const HEADER = {
   connector: 'irp-bridge.errors.connector',
   kind: 'irp-bridge.output.kind',
 } as const;
+
+/**
+ * Headers of a record that `irp-bridge replay` re-drove: the dead-letter or errors record it came from
+ * (`.topic`, `.partition`, `.offset`), the replay run (`.id`) and when (`.at`). Every output of a
+ * replayed record carries them, so it links back to what was replayed.
+ */
+export const REPLAY_HEADER_PREFIX = 'irp-bridge.replay.';
+
+function replayHeaders(msg: SourceMessage): Record<string, string | Buffer> {
+  const out: Record<string, string | Buffer> = {};
+  for (const [k, v] of Object.entries(msg.headers))
+    if (v !== undefined && k.startsWith(REPLAY_HEADER_PREFIX)) out[k] = v;
+  return out;
+}
 
 function coordinates(sourceId: string, connector: string, msg: SourceMessage): SourceCoordinates {
   return { id: sourceId, connector, topic: msg.topic, partition: msg.partition, offset: msg.offset };
@@ -81,7 +110,7 @@ export function resultRecord(
     topic: ctx.topics.results,
     key: event.docKey,
     value: JSON.stringify(value),
-    headers: { [HEADER.kind]: 'result', [HEADER.sourceId]: ctx.sourceId },
+    headers: { ...replayHeaders(msg), [HEADER.kind]: 'result', [HEADER.sourceId]: ctx.sourceId },
   };
 }
 
@@ -108,7 +137,7 @@ export function errorRecord(
     topic: ctx.topics.errors,
     key: docKey ?? msg.key?.toString('utf8') ?? null,
     value: JSON.stringify(value),
-    headers: { [HEADER.kind]: 'error', ...errorHeaders(source, f) },
+    headers: { ...replayHeaders(msg), [HEADER.kind]: 'error', ...errorHeaders(source, f) },
   };
 }
 

@@ -19,24 +19,10 @@ import { parseIrpDate } from '../../irp/dates.js';
 import { computeIrn } from '../../irp/irn.js';
 import { REPORTING_WINDOW_DAYS } from '../../irp/validate/rules/document.js';
 import { failure, type Failure, type FailureDetail } from '../../pipeline/failures.js';
+import { RESULT_FIELDS } from '../../pipeline/outputs.js';
 import type { IrpGateway, IrpSuccess } from '../../pipeline/ports.js';
 
 type Answer = { ok: true; success: IrpSuccess } | { ok: false; failure: Failure };
-
-/** The result fields the results topic carries (README: record formats). */
-const RESULT_FIELDS = [
-  'Irn',
-  'AckNo',
-  'AckDt',
-  'Status',
-  'SignedInvoice',
-  'SignedQRCode',
-  'EwbNo',
-  'EwbDt',
-  'EwbValidTill',
-  'Remarks',
-  'CancelDate',
-] as const;
 
 function hours(ms: number): string {
   return ms >= 2 * 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.round(ms / 60_000)} min`;
