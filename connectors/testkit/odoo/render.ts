@@ -2,12 +2,11 @@
  * Renders a scenario as an Odoo 17 account.move event (l10n_in / l10n_in_edi), in the shape the publisher
  * of docs/odoo.md emits: every journal item in `line_ids` (product, tax, rounding and payment-term lines),
  * each product line with the tax details Odoo computes for it per repartition line, balances in company
- * currency with Odoo's signs (income is credit), and the move's own amount_* totals. Exports in a foreign
- * currency carry document-currency amounts at the scenario's rate.
+ * currency with Odoo's signs (income is credit), and the move's own amount_* totals. A document in a
+ * foreign currency (the scenario's `currency`) carries its amounts in it, converted per line at the rate.
  */
 import { stateName } from '../../../src/irp/masters/index.js';
-import { rupees, type Dec, type Paise } from '../../shared/decimal.js';
-import { roundOffToRupee } from '../../shared/invoice.js';
+import { mul, paise, paiseToDec, rupees, type Dec, type Paise } from '../../shared/decimal.js';
 import { STATE_ABBREVIATIONS } from '../../shared/states.js';
 import type {
   AccountMoveEvent,
@@ -80,36 +79,20 @@ interface Detail {
   tax: AccountTax;
   tags: string[];
   factor: number;
+  /** Document currency. */
   amount: Paise;
 }
 
-/** A document-currency view of INR amounts (identity for INR documents). */
-interface Money {
-  code: string;
-  /** INR per unit of the document currency. */
-  rate: Dec;
-  doc(p: Paise): Paise;
-}
-
 export function renderOdoo(s: Scenario): AccountMoveEvent {
+  // The scenario's amounts are in the document currency (INR unless s.currency); Odoo converts each
+  // line's amount to the company currency at the document's rate, half-up to the paisa.
   const c = compute(s);
   const refund = s.docType === 'CRN';
   // Odoo books income as credit: an invoice's product, tax and rounding lines have negative balances.
   const bsign = refund ? 1 : -1;
-  const foreign = s.export && s.export.currency !== 'INR' ? s.export : undefined;
-  const money: Money = foreign
-    ? {
-        code: foreign.currency,
-        rate: dec(foreign.exchangeRate),
-        doc: (p) => {
-          // INR paise / (INR per unit), half away from zero
-          const r = dec(foreign.exchangeRate);
-          const q = (BigInt(Math.abs(p)) * 10n ** BigInt(r.scale) * 2n + r.units) / (r.units * 2n);
-          return Math.sign(p) * Number(q);
-        },
-      }
-    : { code: 'INR', rate: { units: 1n, scale: 0 }, doc: (p) => p };
-  const currencyRate = foreign ? 1 / num(money.rate) : 1;
+  const rate = s.currency ? dec(s.currency.rate) : undefined;
+  const inr = (p: Paise): Paise => (rate ? paise(mul(paiseToDec(p), rate)) : p);
+  const currencyRate = rate ? 1 / num(rate) : 1;
   const rc = s.reverseCharge;
 
   const lines: AccountMoveLine[] = [];
@@ -137,10 +120,11 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
     tax_details: [],
   });
   const lineId = (n: number) => idOf(`line/${s.docNo}`) * 1000 + n;
-  let untaxed = 0;
+  /** A line's money: document currency as entered, company currency as booked. */
+  const booked = (line: AccountMoveLine, doc: Paise) =>
+    Object.assign(line, { balance: rupees(bsign * inr(doc)), amount_currency: rupees(bsign * doc) });
+  let untaxed = 0; // company currency, as Odoo sums the booked balances
   let untaxedDoc = 0;
-  let taxNet = 0;
-  let taxNetDoc = 0;
 
   c.lines.forEach((l, i) => {
     const p = l.line.product;
@@ -162,8 +146,9 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
     } else if (c.intra) {
       taxIds.push(tax(`${gst}% GST${sfx}`, gst, 'group', rc));
       baseTags.push('BASE SGST', 'BASE CGST');
-      push(tax(`${num(half(l.gstRate))}% SGST${sfx}`, num(half(l.gstRate)), 'percent', rc), ['SGST'], l.sgst);
-      push(tax(`${num(half(l.gstRate))}% CGST${sfx}`, num(half(l.gstRate)), 'percent', rc), ['CGST'], l.cgst);
+      const h = num(half(l.gstRate));
+      push(tax(`${h}% SGST${sfx}`, h, 'percent', rc), ['SGST'], l.sgst);
+      push(tax(`${h}% CGST${sfx}`, h, 'percent', rc), ['CGST'], l.cgst);
     } else {
       const t = tax(`${gst}% IGST${sfx}`, gst, 'percent', rc);
       taxIds.push(t);
@@ -183,6 +168,7 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
       push(t, ['CESS'], l.cessNonAdvl);
     }
     if (l.tcs) {
+      // TCS is not GST: no l10n_in GST tag, so l10n_in_edi sends it as the item's other charges.
       const t = tax(`${l.line.tcsPct}% TCS 206C(1H)`, Number(l.line.tcsPct));
       taxIds.push(t);
       details.push({ tax: t, tags: ['TCS 206C(1H)'], factor: 100, amount: l.tcs });
@@ -191,7 +177,6 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
     const [uomName, uqcCode] =
       UQC_NAMES[p.uqc] ?? (p.service ? ['Hours', 'OTH-OTHERS'] : ['Units', 'UNT-UNITS']);
     const line = base(lineId(i + 1));
-    const docTaxable = money.doc(l.taxable);
     Object.assign(line, {
       name: `[${p.code}] ${p.name}`,
       product_id: {
@@ -204,12 +189,10 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
       product_uom_id: { id: idOf(`uom/${uomName}`), name: uomName, l10n_in_code: uqcCode },
       l10n_in_hsn_code: p.hsn,
       quantity: num(l.qty),
-      price_unit: foreign ? Math.round((num(l.price) / num(money.rate)) * 100) / 100 : num(l.price),
+      price_unit: num(l.price),
       discount: Number(l.line.discountPct ?? 0),
-      price_subtotal: rupees(docTaxable),
-      price_total: rupees(docTaxable + money.doc(taxOfLine)),
-      balance: rupees(bsign * l.taxable),
-      amount_currency: rupees(bsign * docTaxable),
+      price_subtotal: rupees(l.taxable),
+      price_total: rupees(l.taxable + taxOfLine),
       tax_ids: taxIds,
       tax_tag_ids: baseTags,
       tax_details: details.map((d): LineTaxDetail => ({
@@ -220,22 +203,21 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
           repartition_type: 'tax',
           tag_ids: d.tags,
         },
-        base_amount: rupees(l.taxable),
-        base_amount_currency: rupees(docTaxable),
-        tax_amount: rupees(d.amount),
-        tax_amount_currency: rupees(money.doc(d.amount)),
+        base_amount: rupees(inr(l.taxable)),
+        base_amount_currency: rupees(l.taxable),
+        tax_amount: rupees(inr(d.amount)),
+        tax_amount_currency: rupees(d.amount),
       })),
     });
+    booked(line, l.taxable);
     lines.push(line);
-    untaxed += l.taxable;
-    untaxedDoc += docTaxable;
+    untaxed += inr(l.taxable);
+    untaxedDoc += l.taxable;
     for (const d of details) {
       const key = `${d.tax.id}/${d.factor}`;
       const t = taxTotals.get(key) ?? { tax: d.tax, tags: d.tags, amount: 0 };
       t.amount += d.amount;
       taxTotals.set(key, t);
-      taxNet += d.amount;
-      taxNetDoc += money.doc(d.amount);
     }
   });
 
@@ -243,7 +225,7 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
     id: number,
     name: string,
     amount: Paise,
-    hsn: string,
+    hsn: string | null,
     tags: string[],
     taxIds: AccountTax[],
   ) => {
@@ -258,13 +240,11 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
         barcode: null,
       },
       product_uom_id: { id: idOf('uom/Units'), name: 'Units', l10n_in_code: 'UNT-UNITS' },
-      l10n_in_hsn_code: hsn || null,
+      l10n_in_hsn_code: hsn,
       quantity: 1,
-      price_unit: rupees(money.doc(amount)),
-      price_subtotal: rupees(money.doc(amount)),
-      price_total: rupees(money.doc(amount)),
-      balance: rupees(bsign * amount),
-      amount_currency: rupees(bsign * money.doc(amount)),
+      price_unit: rupees(amount),
+      price_subtotal: rupees(amount),
+      price_total: rupees(amount),
       tax_ids: taxIds,
       tax_tag_ids: tags,
       tax_details: taxIds.map((t): LineTaxDetail => ({
@@ -275,18 +255,19 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
           repartition_type: 'tax',
           tag_ids: [],
         },
-        base_amount: rupees(amount),
-        base_amount_currency: rupees(money.doc(amount)),
+        base_amount: rupees(inr(amount)),
+        base_amount_currency: rupees(amount),
         tax_amount: 0,
         tax_amount_currency: 0,
       })),
     });
+    booked(line, amount);
     lines.push(line);
-    untaxed += amount;
-    untaxedDoc += money.doc(amount);
+    untaxed += inr(amount);
+    untaxedDoc += amount;
   };
-  // Freight outside GST: a delivery line with Odoo's 0 % non-GST tax. A discount after tax: l10n_in_edi's
-  // "global discount", an untaxed negative line.
+  // Odoo has no charge outside the items: freight is a delivery line, here with Odoo's 0 % non-GST tax.
+  // A discount after tax is l10n_in_edi's "global discount", an untaxed negative line.
   if (c.freight)
     untaxedProduct(
       900,
@@ -296,38 +277,35 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
       ['NON GST SUPPLIES'],
       [tax('0% NGST', 0)],
     );
-  if (c.headerDiscount) untaxedProduct(901, 'Discount', -c.headerDiscount, '', [], []);
+  if (c.headerDiscount) untaxedProduct(901, 'Discount', -c.headerDiscount, null, [], []);
 
+  // One tax line per tax and repartition line, converted once from its document-currency total.
+  let taxNet = 0;
+  let taxNetDoc = 0;
   for (const [key, t] of taxTotals) {
-    if (t.amount === 0 && t.tax.amount === 0) continue;
+    taxNet += inr(t.amount);
+    taxNetDoc += t.amount;
+    if (t.amount === 0) continue;
     const line = base(idOf(`taxline/${s.docNo}/${key}`));
-    Object.assign(line, {
-      display_type: 'tax',
-      name: t.tax.name,
-      balance: rupees(bsign * t.amount),
-      amount_currency: rupees(bsign * money.doc(t.amount)),
-      tax_tag_ids: t.tags,
-      tax_line_id: t.tax,
-    });
+    Object.assign(line, { display_type: 'tax', name: t.tax.name, tax_tag_ids: t.tags, tax_line_id: t.tax });
+    booked(line, t.amount);
     lines.push(line);
   }
-  // Cash rounding (HALF-UP to the rupee, strategy add_invoice_line) on INR documents.
-  const roundOff = s.roundToRupee && !foreign ? roundOffToRupee(untaxed + taxNet) : 0;
-  if (roundOff) {
+  // Cash rounding (strategy add_invoice_line): a rounding line, in amount_untaxed.
+  if (c.roundOff) {
     const line = base(lineId(998));
     Object.assign(line, {
       display_type: 'rounding',
       name: 'Rounding (HALF-UP)',
       quantity: 1,
-      price_unit: rupees(roundOff),
-      price_subtotal: rupees(roundOff),
-      price_total: rupees(roundOff),
-      balance: rupees(bsign * roundOff),
-      amount_currency: rupees(bsign * roundOff),
+      price_unit: rupees(c.roundOff),
+      price_subtotal: rupees(c.roundOff),
+      price_total: rupees(c.roundOff),
     });
+    booked(line, c.roundOff);
     lines.push(line);
-    untaxed += roundOff;
-    untaxedDoc += roundOff;
+    untaxed += inr(c.roundOff);
+    untaxedDoc += c.roundOff;
   }
   const total = untaxed + taxNet;
   const totalDoc = untaxedDoc + taxNetDoc;
@@ -363,7 +341,7 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
           code: ABBREVIATION[s.pos] ?? s.pos,
           l10n_in_tin: s.pos,
         };
-  const inr = { id: 20, name: 'INR' };
+  const inrCurrency = { id: 20, name: 'INR' };
   const event: AccountMoveEvent['event'] =
     s.kind === 'generate' ? 'post' : s.kind === 'cancel' ? 'cancel' : 'ewaybill';
   const ewb = s.ewb;
@@ -391,8 +369,10 @@ export function renderOdoo(s: Scenario): AccountMoveEvent {
       l10n_in_shipping_bill_number: s.export?.shipBillNo ?? null,
       l10n_in_shipping_bill_date: s.export?.shipBillDate ?? null,
       l10n_in_shipping_port_code_id: s.export ? { code: s.export.port, name: s.export.port } : null,
-      currency_id: foreign ? { id: idOf(`currency/${money.code}`), name: money.code } : inr,
-      company_currency_id: inr,
+      currency_id: s.currency
+        ? { id: idOf(`currency/${s.currency.code}`), name: s.currency.code }
+        : inrCurrency,
+      company_currency_id: inrCurrency,
       debit_origin_id: s.docType === 'DBN' ? original : null,
       reversed_entry_id: s.docType === 'CRN' ? original : null,
       invoice_payment_term_id: s.creditDays ? { id: s.creditDays, name: `${s.creditDays} Days` } : null,
