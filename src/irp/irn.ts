@@ -37,3 +37,20 @@ export function computeIrn(input: IrnInput): string {
 export function isIrn(text: string): boolean {
   return /^[0-9a-f]{64}$/.test(text);
 }
+
+/**
+ * The identity of a document as the IRP de-duplicates it (§5, §7): supplier GSTIN, financial year,
+ * document type and number, the number compared without case. One document gets one IRN whatever the
+ * case of its number and whichever side of 1 June 2025 it was sent — while its IRN hash did change on
+ * that day for a mixed-case number. Undefined for a date that is not dd/MM/yyyy.
+ */
+export function documentKey(doc: {
+  gstin: string;
+  docType: string;
+  docNo: string;
+  docDate: string;
+}): string | undefined {
+  const fy = financialYear(doc.docDate);
+  if (!fy) return undefined;
+  return `${doc.gstin.toUpperCase()}|${fy}|${doc.docType.toUpperCase()}|${doc.docNo.toUpperCase()}`;
+}

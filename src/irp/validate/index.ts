@@ -119,3 +119,33 @@ export function validateInvoice(input: unknown, context: ValidationContext): Val
   if (isRight(decoded)) result.invoice = decoded.right;
   return result;
 }
+
+/** What identifies a document to the IRP (the IRN's inputs), read before any validation. */
+export interface DocumentIdentity {
+  gstin: string;
+  docType: 'INV' | 'CRN' | 'DBN';
+  docNo: string;
+  docDate: string;
+}
+
+/**
+ * The document identity of a payload whether or not the rest of it is valid: names bound as the IRP
+ * binds them (case-insensitive, `Typ` upper-cased). Undefined when any of the four is missing or not
+ * text of the right shape. The sandbox answers 2150 for an already-registered document from this alone,
+ * before validation (docs/sandbox.md, "Ordering").
+ */
+export function documentIdentity(input: unknown): DocumentIdentity | undefined {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  if (jsonDepth(input) > MAX_JSON_DEPTH) return undefined;
+  const { value } = normalizeToCodec(InvoiceCodec, input);
+  const inv = conformToCodec(InvoiceCodec, value) as LooseInvoice;
+  const gstin = inv.SellerDtls?.Gstin;
+  const docType = inv.DocDtls?.Typ;
+  const docNo = inv.DocDtls?.No;
+  const docDate = inv.DocDtls?.Dt;
+  if (typeof gstin !== 'string' || !/^[0-9]{2}[0-9A-Z]{13}$/i.test(gstin)) return undefined;
+  if (docType !== 'INV' && docType !== 'CRN' && docType !== 'DBN') return undefined;
+  if (typeof docNo !== 'string' || !/^[a-zA-Z0-9/-]{1,16}$/.test(docNo)) return undefined;
+  if (typeof docDate !== 'string' || !/^\d{2}\/\d{2}\/\d{4}$/.test(docDate)) return undefined;
+  return { gstin: gstin.toUpperCase(), docType, docNo, docDate };
+}

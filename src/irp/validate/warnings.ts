@@ -18,6 +18,12 @@ function walkStrings(value: unknown, path: string, visit: (text: string, path: s
 
 export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote[]): Warning[] {
   const out: Warning[] = [];
+  if (inv.Irn !== undefined)
+    out.push({
+      code: 'W_IRN_SENT',
+      message: 'Irn must not be sent: the IRP computes it and ignores the sent value',
+      path: 'Irn',
+    });
   const gstins: [string, unknown][] = [
     ['SellerDtls.Gstin', inv.SellerDtls?.Gstin],
     ['BuyerDtls.Gstin', inv.BuyerDtls?.Gstin],

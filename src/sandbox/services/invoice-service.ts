@@ -5,9 +5,9 @@
  */
 import { findingToErrorDetail, irpError } from '../../irp/errors.js';
 import { formatIrpDateTime, istParts, parseIrpDate } from '../../irp/dates.js';
-import { computeIrn, isIrn, type DocType } from '../../irp/irn.js';
+import { computeIrn, documentKey, isIrn, type DocType } from '../../irp/irn.js';
 import type { Invoice } from '../../irp/schema/invoice.js';
-import type { validateInvoice } from '../../irp/validate/index.js';
+import { documentIdentity, type validateInvoice } from '../../irp/validate/index.js';
 import { getMemberIgnoringCase } from '../../irp/crypto.js';
 import type { SandboxClock } from '../clock.js';
 import type { SandboxStore } from '../store/index.js';
@@ -57,6 +57,17 @@ function ackDtToMinute(ackAt: number): string {
   return formatIrpDateTime(new Date(ackAt - (ackAt % 60_000)));
 }
 
+/** `InfoDtls` for a request that carried `Irn` (ADDNLNFO: the additional-information code TaxPro's library reads). */
+function sentIrnInfo(sent: string, computed: string): InfoDetail {
+  return {
+    InfCd: 'ADDNLNFO',
+    Desc:
+      sent.toLowerCase() === computed
+        ? 'Irn need not be sent: the IRP computes it (the sent value equals it)'
+        : `Irn must not be sent: the sent value ${sent} is ignored; the IRP computed ${computed}`,
+  };
+}
+
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -74,9 +85,21 @@ export class InvoiceService {
     private readonly rules: InvoiceRules,
   ) {}
 
-  /** `POST /eicore/v1.03/Invoice`. */
+  /**
+   * `POST /eicore/v1.03/Invoice`. Ordering: a document already registered answers 2150 with its DUPIRN
+   * before any validation — NIC's duplicate answer is how a client recovers the IRN of a call whose
+   * answer it lost, and that must keep working when the document would no longer validate (the 30-day
+   * window has passed, the buyer's GSTIN was cancelled since). Then validation, then the seller check
+   * (2169), then the atomic reservation (which catches a concurrent duplicate).
+   */
   async generate(session: Session, payload: unknown): Promise<Outcome<IrnResponseData>> {
     const now = this.clock.now();
+    const identity = documentIdentity(payload);
+    if (identity && this.mayActFor(session, identity.gstin, payload)) {
+      const key = documentKey(identity);
+      const earlier = key ? this.store.irns.findByDocument(key) : undefined;
+      if (earlier) return this.duplicate(earlier);
+    }
     const result = this.validate(payload, {
       now,
       isLargeTaxpayer: this.master.isLargeTaxpayer,
@@ -94,39 +117,29 @@ export class InvoiceService {
     const actingAsOperator = ecmGstin === session.gstin && session.supplierGstin === seller;
     if (seller !== session.gstin && !actingAsOperator) return failure('2169');
 
-    const irn = computeIrn({
+    const doc = {
       gstin: seller,
       docType: invoice.DocDtls.Typ,
       docNo: invoice.DocDtls.No,
       docDate: invoice.DocDtls.Dt,
-      asOf: now,
-    });
+    };
+    const irn = computeIrn({ ...doc, asOf: now });
     const reservation = this.store.irns.reserve(
       {
         irn,
-        gstin: seller,
+        ...doc,
         ecmGstin,
-        docType: invoice.DocDtls.Typ,
-        docNo: invoice.DocDtls.No,
-        docDate: invoice.DocDtls.Dt,
         ackAt: now.getTime(),
         invoiceJson: JSON.stringify(invoice),
+        docKey: documentKey(doc)!,
       },
       () => this.nextAckNo(now),
     );
-    if ('duplicate' in reservation) {
-      // A cancelled document's number stays burnt: it answers 2150 too (§7, UNCONFIRMED code).
-      const earlier = reservation.duplicate;
-      return failures(
-        [irpError('2150')],
-        [
-          {
-            InfCd: 'DUPIRN',
-            Desc: { AckNo: earlier.ackNo, AckDt: ackDtToMinute(earlier.ackAt), Irn: earlier.irn },
-          },
-        ],
-      );
-    }
+    if ('duplicate' in reservation) return this.duplicate(reservation.duplicate);
+    const info: InfoDetail[] = [];
+    // The record says Irn must not be sent; what NIC does with one is not on record. Lenient: the IRP
+    // computes its own, and the answer says so instead of ignoring the sent value silently.
+    if (invoice.Irn !== undefined) info.push(sentIrnInfo(invoice.Irn, irn));
 
     const record = reservation.reserved;
     let signed: { signedInvoice: string; signedQrCode: string };
@@ -149,9 +162,30 @@ export class InvoiceService {
       signedQrCode: signed.signedQrCode,
     };
     const data = this.responseData(registered);
-    const info: InfoDetail[] = [];
     if (invoice.EwbDtls) this.attachEwb(registered, invoice, data, info);
     return success(data, info);
+  }
+
+  /** 2150 with the earlier registration (a cancelled document's number stays burnt too: §7, UNCONFIRMED code). */
+  private duplicate(earlier: IrnRecord): Outcome<IrnResponseData> {
+    return failures(
+      [irpError('2150')],
+      [
+        {
+          InfCd: 'DUPIRN',
+          Desc: { AckNo: earlier.ackNo, AckDt: ackDtToMinute(earlier.ackAt), Irn: earlier.irn },
+        },
+      ],
+    );
+  }
+
+  /** Whether the caller may learn about `seller`'s documents: the seller, or its e-commerce operator. */
+  private mayActFor(session: Session, seller: string, payload: unknown): boolean {
+    if (seller === session.gstin) return true;
+    if (session.supplierGstin !== seller) return false;
+    const tran = asRecord(getMemberIgnoringCase(asRecord(payload) ?? {}, 'TranDtls'));
+    const ecm = tran ? getMemberIgnoringCase(tran, 'EcmGstin') : undefined;
+    return typeof ecm === 'string' && ecm.toUpperCase() === session.gstin;
   }
 
   /** EWB failure does not fail the IRN: it is reported as `EWBERR` next to a successful response. */
@@ -185,14 +219,8 @@ export class InvoiceService {
     if (!docType || !docNo || !docDate) return failure('2142');
     if (!DOC_TYPES.includes(docType as DocType)) return failure('2161');
     if (!parseIrpDate(docDate)) return failure('2144');
-    const irn = computeIrn({
-      gstin: session.gstin,
-      docType: docType as DocType,
-      docNo,
-      docDate,
-      asOf: this.clock.now(),
-    });
-    const record = this.store.irns.find(irn);
+    const key = documentKey({ gstin: session.gstin, docType, docNo, docDate });
+    const record = key ? this.store.irns.findByDocument(key) : undefined;
     if (!record || record.state === 'PENDING') return failure('2154');
     return this.retrievable(record);
   }

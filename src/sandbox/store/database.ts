@@ -6,11 +6,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { documentKey } from '../../irp/irn.js';
 
 export type SqliteDatabase = Database.Database;
 
-/** Each entry moves the schema one version forward; never edit a released entry, append a new one. */
-const MIGRATIONS: readonly string[] = [
+/**
+ * Each entry moves the schema one version forward; never edit a released entry, append a new one. An
+ * entry is SQL, or a function for a step that needs code (a back-fill).
+ */
+const MIGRATIONS: readonly (string | ((db: SqliteDatabase) => void))[] = [
   `
   CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -103,6 +107,25 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX ewbs_one_active_per_irn ON ewbs (irn) WHERE state = 'ACT';
   CREATE INDEX ewbs_by_irn ON ewbs (irn, generated_at);
   `,
+  // v2: duplicates are found by the document's identity (seller, FY, type, upper-cased number), not by
+  // the IRN hash, which changed on 1 June 2025 for mixed-case numbers.
+  (db) => {
+    db.exec('ALTER TABLE irns ADD COLUMN doc_key TEXT');
+    const rows = db.prepare('SELECT irn, gstin, doc_type, doc_no, doc_date FROM irns').all() as {
+      irn: string;
+      gstin: string;
+      doc_type: string;
+      doc_no: string;
+      doc_date: string;
+    }[];
+    const update = db.prepare('UPDATE irns SET doc_key = ? WHERE irn = ?');
+    for (const r of rows)
+      update.run(
+        documentKey({ gstin: r.gstin, docType: r.doc_type, docNo: r.doc_no, docDate: r.doc_date }) ?? r.irn,
+        r.irn,
+      );
+    db.exec('CREATE INDEX irns_by_document ON irns (doc_key, ack_at)');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -127,7 +150,9 @@ function migrate(db: SqliteDatabase): void {
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      const step = MIGRATIONS[version]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

@@ -60,19 +60,26 @@ const fromRow = (r: Row): IrnRecord => ({
 export type NewIrn = Pick<
   IrnRecord,
   'irn' | 'gstin' | 'ecmGstin' | 'docType' | 'docNo' | 'docDate' | 'ackAt' | 'invoiceJson'
->;
+> & {
+  /** `documentKey()` of src/irp/irn.ts: what makes two submissions the same document. */
+  docKey: string;
+};
 
 export type Reservation = { reserved: IrnRecord } | { duplicate: IrnRecord };
 
 export class IrnsRepository {
   private readonly findStmt;
+  private readonly findDocStmt;
   private readonly insertStmt;
 
   constructor(private readonly db: SqliteDatabase) {
     this.findStmt = db.prepare<[string], Row>('SELECT * FROM irns WHERE irn = ?');
+    this.findDocStmt = db.prepare<[string], Row>(
+      'SELECT * FROM irns WHERE doc_key = ? ORDER BY ack_at LIMIT 1',
+    );
     this.insertStmt = db.prepare(
-      `INSERT INTO irns (irn, gstin, ecm_gstin, doc_type, doc_no, doc_date, ack_no, ack_at, state, invoice_json)
-       VALUES (@irn, @gstin, @ecmGstin, @docType, @docNo, @docDate, @ackNo, @ackAt, 'PENDING', @invoiceJson)`,
+      `INSERT INTO irns (irn, gstin, ecm_gstin, doc_type, doc_no, doc_date, ack_no, ack_at, state, invoice_json, doc_key)
+       VALUES (@irn, @gstin, @ecmGstin, @docType, @docNo, @docDate, @ackNo, @ackAt, 'PENDING', @invoiceJson, @docKey)`,
     );
   }
 
@@ -81,19 +88,28 @@ export class IrnsRepository {
     return row && fromRow(row);
   }
 
+  /** The registration of a document (by `documentKey`), whatever IRN it got. */
+  findByDocument(docKey: string): IrnRecord | undefined {
+    const row = this.findDocStmt.get(docKey);
+    return row && fromRow(row);
+  }
+
   /**
-   * Atomically claims the IRN for a new document, or returns the registration that already holds it.
-   * The check and the insert run in one SQLite transaction inside one synchronous call, so concurrent
-   * submissions of a document cannot both pass; the primary key on `irn` backs that up.
+   * Atomically claims the IRN for a new document, or returns the registration that already holds the
+   * document (same `docKey`, whatever its IRN) or the IRN. The check and the insert run in one SQLite
+   * IMMEDIATE transaction, so concurrent submissions — from this process or another on the same file —
+   * cannot both pass; the primary key on `irn` backs that up.
    */
   reserve(doc: NewIrn, allocateAckNo: () => number): Reservation {
-    return this.db.transaction((): Reservation => {
-      const existing = this.find(doc.irn);
-      if (existing) return { duplicate: existing };
-      const ackNo = allocateAckNo();
-      this.insertStmt.run({ ...doc, ackNo });
-      return { reserved: this.find(doc.irn)! };
-    })();
+    return this.db
+      .transaction((): Reservation => {
+        const existing = this.findByDocument(doc.docKey) ?? this.find(doc.irn);
+        if (existing) return { duplicate: existing };
+        const ackNo = allocateAckNo();
+        this.insertStmt.run({ ...doc, ackNo });
+        return { reserved: this.find(doc.irn)! };
+      })
+      .immediate();
   }
 
   activate(irn: string, signedInvoice: string, signedQrCode: string): void {
