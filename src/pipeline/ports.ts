@@ -3,7 +3,7 @@
  * implement. The pipeline imports nothing else from the outside world; src/cli wires adapters to ports.
  */
 import type { Connector, MappedEvent } from '../../connectors/types.js';
-import type { Failure } from './failures.js';
+import type { Failure, FailureDetail } from './failures.js';
 
 export type Headers = Record<string, string | Buffer | undefined>;
 
@@ -115,6 +115,11 @@ export interface IrpGateway {
   available(): boolean;
   /** Resolves when the IRP becomes usable again (the circuit half-opens), or after `maxWaitMs`. */
   waitUntilAvailable(maxWaitMs: number): Promise<void>;
+  /**
+   * For a document past its 30-day reporting window (2305): a finding naming the IRP outage that
+   * overlapped the window, if there was one (so a record made late by an outage says so).
+   */
+  explainLate?(docDate: string): FailureDetail | undefined;
   close(): Promise<void>;
 }
 

@@ -91,7 +91,11 @@ export async function prepare(deps: StageDeps, msg: SourceMessage): Promise<Step
   if (event.kind === 'generate') {
     const result = validateInvoice(event.invoice, { ...deps.validation, now: deps.now() });
     if (!result.valid) {
-      const f = failure('validation', 'validate', result.errors);
+      // Past the 30-day window because the IRP was down while the record waited: say so.
+      const late = result.errors.some((e) => e.code === '2305')
+        ? deps.gateway.explainLate?.(event.invoice.DocDtls.Dt)
+        : undefined;
+      const f = failure('validation', 'validate', late ? [...result.errors, late] : result.errors);
       return {
         type: 'final',
         output: 'error',

@@ -25,6 +25,7 @@ import type { IrpGateway, IrpSuccess } from '../../pipeline/ports.js';
 type Answer = { ok: true; success: IrpSuccess } | { ok: false; failure: Failure };
 
 function hours(ms: number): string {
+  if (ms >= 2 * DAY_MS) return `${Math.round((ms / DAY_MS) * 10) / 10} days`;
   return ms >= 2 * 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.round(ms / 60_000)} min`;
 }
 
@@ -86,7 +87,11 @@ export function outcomeFailure(outcome: Unsuccessful): Failure {
     case 'transient-exhausted':
       return failure('transient', 'submit', [
         {
-          code: outcome.lastError.code ?? outcome.lastError.reason.toUpperCase(),
+          code:
+            outcome.lastError.code ??
+            (outcome.lastError.status !== undefined
+              ? `HTTP_${outcome.lastError.status}`
+              : outcome.lastError.reason.toUpperCase().replace(/-/g, '_')),
           message: outcome.lastError.message,
         },
       ]);
