@@ -46,6 +46,7 @@ export interface Transaction {
   BusinessUnit: string;
   LegalEntityName: string;
   InvoiceCurrencyCode: string;
+  ConversionRate: number | null;
   FirstPartyTaxRegistrationNumber: string | null;
   FirstPartyAddress: SiteAddress;
   FirstPartyPhone: string | null;
@@ -61,9 +62,12 @@ export interface Transaction {
   DueDate: number | null;
   PreviousTransactionNumber: string | null;
   PreviousTransactionDate: number | null;
+  AmountDueOriginal: number | null;
   IndiaGst: {
     SupplyType: string;
     ReverseCharge: string;
+    PlaceOfSupply: string | null;
+    IgstOnIntraState: string;
     EcommerceGstin: string | null;
     PortCode: string | null;
     ShippingBillNumber: string | null;

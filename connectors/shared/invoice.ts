@@ -234,6 +234,11 @@ export interface ErpFigures {
 
 export interface ReconcileOptions {
   /**
+   * Reverse charge, and the ERP's total may or may not include the GST the recipient pays (the ERP's
+   * customising decides): the total is accepted when it matches either, since both are the same money.
+   */
+  reverseCharge?: boolean;
+  /**
    * Reverse charge: the recipient pays the GST to the government, and most ERPs leave it out of the
    * document total. The IRP invoice still carries the tax on each item and in TotInvVal (2194: TotItemVal
    * includes the item's taxes; 2189: TotInvVal is the sum of TotItemVal), so such an ERP total is compared
@@ -255,7 +260,13 @@ export function reconcile(
 ): void {
   const tax = lines.reduce((s, l) => s + lineTax(l.money), 0);
   const base = lines.reduce((s, l) => s + assessable(l.money), 0);
-  const total = invoiceTotal(lines, h) - (opts.totalExcludesTax ? tax : 0);
+  const withTax = invoiceTotal(lines, h);
+  const excludesTax =
+    opts.totalExcludesTax ||
+    (opts.reverseCharge === true &&
+      erp.total !== undefined &&
+      Math.abs(erp.total.value - (withTax - tax)) < Math.abs(erp.total.value - withTax));
+  const total = withTax - (excludesTax ? tax : 0);
   const check = (code: MapErrorCode, f: ErpFigure | undefined, mapped: Paise, what: string) => {
     if (f && Math.abs(f.value - mapped) > IRP_TOLERANCE)
       issues.add(
@@ -268,7 +279,7 @@ export function reconcile(
     'MAP_TOTAL_MISMATCH',
     erp.total,
     total,
-    opts.totalExcludesTax ? 'total (without the reverse-charge GST)' : 'document total',
+    excludesTax ? 'total (without the reverse-charge GST)' : 'document total',
   );
   check('MAP_TAXABLE_MISMATCH', erp.taxBase, base, 'taxable value');
   check('MAP_TAX_MISMATCH', erp.tax, tax, 'GST and cess');

@@ -35,6 +35,8 @@ function site(p: Party): SiteAddress {
 
 export function renderOracle(s: Scenario): ReceivablesTransactionEvent {
   const c = compute(s);
+  // Receivables stores a credit memo negative: lines, taxes, quantities credited and the total.
+  const sg = s.docType === 'CRN' ? -1 : 1;
   const half = (d: Dec) => num(d) / 2;
   let lineId = Number(numericId(s.docNo, 8, '1'));
   const tax = (Tax: string, rate: number, base: Paise, amount: Paise, regime = 'IN GST'): TaxLine => ({
@@ -42,8 +44,8 @@ export function renderOracle(s: Scenario): ReceivablesTransactionEvent {
     Tax,
     TaxRateCode: `${Tax} ${rate}%`,
     TaxRate: rate,
-    TaxableAmount: rupees(base),
-    TaxAmount: rupees(amount),
+    TaxableAmount: rupees(base) * sg,
+    TaxAmount: rupees(amount) * sg,
   });
   const lines: TransactionLine[] = c.lines.map((l, i) => {
     const p = l.line.product;
@@ -66,11 +68,11 @@ export function renderOracle(s: Scenario): ReceivablesTransactionEvent {
       Description: p.name,
       ProductType: p.service ? 'SERVICES' : 'GOODS',
       ProductFiscalClassification: p.hsn,
-      Quantity: num(l.qty),
+      Quantity: num(l.qty) * sg,
       UnitOfMeasure: lookup(UOM, p.uqc, 'Oracle UOM'),
       UnitStandardPrice: num(l.price),
       UnitSellingPrice: Number((rupees(l.taxable) / num(l.qty)).toFixed(4)),
-      LineAmount: rupees(l.taxable),
+      LineAmount: rupees(l.taxable) * sg,
       SalesOrder: numericId(s.docNo, 8, '5'),
       TaxLines: taxes,
     };
@@ -89,7 +91,7 @@ export function renderOracle(s: Scenario): ReceivablesTransactionEvent {
       UnitOfMeasure: null,
       UnitStandardPrice: null,
       UnitSellingPrice: null,
-      LineAmount: rupees(amount),
+      LineAmount: rupees(amount) * sg,
       SalesOrder: null,
       TaxLines: [],
     });
@@ -115,7 +117,8 @@ export function renderOracle(s: Scenario): ReceivablesTransactionEvent {
       TransactionSource: 'Order Management',
       BusinessUnit: `IN ${s.seller.city} BU`,
       LegalEntityName: s.seller.legalName,
-      InvoiceCurrencyCode: 'INR',
+      InvoiceCurrencyCode: s.currency?.code ?? 'INR',
+      ConversionRate: s.currency ? Number(s.currency.rate) : null,
       FirstPartyTaxRegistrationNumber: s.seller.gstin ?? null,
       FirstPartyAddress: site(s.seller),
       FirstPartyPhone: s.seller.phone ?? null,
@@ -131,9 +134,12 @@ export function renderOracle(s: Scenario): ReceivablesTransactionEvent {
       DueDate: days(s.docDate) + (s.creditDays ?? 0),
       PreviousTransactionNumber: s.preceding?.docNo ?? null,
       PreviousTransactionDate: s.preceding ? days(s.preceding.docDate) : null,
+      AmountDueOriginal: rupees(c.total) * sg,
       IndiaGst: {
         SupplyType: s.supply,
         ReverseCharge: s.reverseCharge ? 'Y' : 'N',
+        PlaceOfSupply: null,
+        IgstOnIntraState: 'N',
         EcommerceGstin: null,
         PortCode: s.export?.port ?? null,
         ShippingBillNumber: s.export?.shipBillNo ?? null,
