@@ -2,9 +2,10 @@
  * Benchmark: throughput, CPU and memory of the pipeline, file to file, against the IRP sandbox.
  *
  * Method
- * - N SAP billing-document events from the seeded generator (seed 7, documents dated in the last 20
- *   days) are written as NDJSON (Avro JSON encoding), the embedded default's input format.
- * - Local stages: decode (Avro JSON → Avro binary → record), map (SAP connector) and validate (IRP
+ * - N events of one connector (SAP billing documents unless named) from the seeded generator (seed 7,
+ *   documents dated in the last 20 days) are written as NDJSON (Avro JSON encoding), the embedded
+ *   default's input format.
+ * - Local stages: decode (Avro JSON → Avro binary → record), map (the connector) and validate (IRP
  *   rules) run over all N records in this process after a warm-up pass; reported as CPU µs per record
  *   (`process.cpuUsage()`, user + system) for each stage.
  * - End to end: FileSource → PipelineRunner (at-least-once) → FileSink, the IRP client over real HTTP to
@@ -14,14 +15,14 @@
  *   sampled every 50 ms, and each variant's throughput relative to maxInFlight 1.
  * - 2 cores shared by both processes and loopback: compare the variants of one run, not machines.
  *
- * Run: `node --import tsx bench/pipeline.bench.ts [N]` (default 2000).
+ * Run: `node --import tsx bench/pipeline.bench.ts [N] [connector]` (default 2000 sap).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { generateRecords } from '../connectors/testkit/generators.js';
-import { connectors } from '../connectors/registry.js';
+import { connectors, isConnectorId } from '../connectors/registry.js';
 import { supplierGstin } from '../connectors/types.js';
 import { toAvroJson } from '../connectors/testkit/avro-codec.js';
 import { JsonEventDecoder } from '../src/adapters/avro/json-decoder.js';
@@ -36,7 +37,9 @@ import { sandboxAdmin } from '../src/sandbox/index.js';
 import { startSandboxProcess } from './support.js';
 
 const N = Number(process.argv[2] ?? 2000);
-const sap = connectors.sap;
+const id = process.argv[3] ?? 'sap';
+if (!isConnectorId(id)) throw new Error(`unknown connector ${id}`);
+const connector = connectors[id];
 const log = pino({ level: 'silent' });
 
 function cpuMicros(): number {
@@ -45,11 +48,11 @@ function cpuMicros(): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'irp-pipeline-bench-'));
-const records = generateRecords('sap', N, { seed: 7, asOf: new Date().toISOString().slice(0, 10) });
-const lines = records.map((r) => toAvroJson(sap.avroSchema, r));
+const records = generateRecords(id, N, { seed: 7, asOf: new Date().toISOString().slice(0, 10) });
+const lines = records.map((r) => toAvroJson(connector.avroSchema, r));
 const input = join(dir, 'events.ndjson');
 writeFileSync(input, `${lines.join('\n')}\n`);
-const decoder = new JsonEventDecoder({ readerSchema: sap.avroSchema });
+const decoder = new JsonEventDecoder({ readerSchema: connector.avroSchema });
 
 // --- local stages ---------------------------------------------------------------------------------
 async function stageCosts() {
@@ -63,7 +66,7 @@ async function stageCosts() {
   for (const b of buffers) await decoder.decode(b);
   const decodeUs = (cpuMicros() - t) / N;
   t = cpuMicros();
-  const mapped = decoded.map((r) => sap.map(r));
+  const mapped = decoded.map((r) => connector.map(r));
   const mapUs = (cpuMicros() - t) / N;
   const invoices = mapped.flatMap((m) => (m.ok && m.event.kind === 'generate' ? [m.event.invoice] : []));
   const now = new Date();
@@ -92,7 +95,7 @@ async function endToEnd(maxInFlight: number, sellers: string[]) {
   const out = join(dir, `out-${maxInFlight}`);
   const config: SourceConfig = {
     id: 'bench',
-    connector: 'sap',
+    connector: id,
     kafka: { brokers: ['(file)'], groupId: 'bench', inputTopics: [input] },
     topics: { results: 'results', errors: 'errors', deadLetter: 'dead-letter' },
     irp: { baseUrl, credentials: [] },
@@ -129,11 +132,11 @@ async function endToEnd(maxInFlight: number, sellers: string[]) {
 
 const stages = await stageCosts();
 console.log(
-  `pipeline benchmark: ${N} SAP events (${stages.sellers.length} suppliers), Node ${process.version}`,
+  `pipeline benchmark: ${N} ${id} events (${stages.sellers.length} suppliers), Node ${process.version}`,
 );
 console.log('\nlocal stages (CPU per record):');
 console.log(`  decode   ${stages.decodeUs.toFixed(1)} µs   (Avro JSON → binary → record)`);
-console.log(`  map      ${stages.mapUs.toFixed(1)} µs   (SAP connector)`);
+console.log(`  map      ${stages.mapUs.toFixed(1)} µs   (${id} connector)`);
 console.log(`  validate ${stages.validateUs.toFixed(1)} µs   (IRP rules, per generate event)`);
 const rows = [];
 for (const m of [1, 8, 64]) rows.push(await endToEnd(m, stages.sellers));
