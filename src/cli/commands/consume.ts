@@ -88,14 +88,20 @@ export function register(program: Command): void {
     });
 }
 
+/** A result recovered only in part (past the IRP's retrieval window) says what it lacks. */
+function partialNote(partial: unknown): string {
+  const missing = (partial as { missing?: unknown } | undefined)?.missing;
+  return Array.isArray(missing) ? ` (partial: no ${missing.join(', ')})` : '';
+}
+
 /** `topic/partition@offset key: what it says` — the IRN of a result, the codes of a rejection. */
-function brief(topic: string, partition: number, offset: string, key: string | null, value: unknown): string {
+export function brief(topic: string, partition: number, offset: string, key: string | null, value: unknown): string {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   let what: string;
   if (typeof v.Irn === 'string')
     what = `${String(v.kind ?? 'generate')} Irn ${v.Irn} AckNo ${String(v.AckNo ?? '')}${v.recovered ? ' (recovered)' : ''}${
       v.EwbNo ? ` EwbNo ${String(v.EwbNo)}` : ''
-    }`;
+    }${partialNote(v.partial)}`;
   else if (Array.isArray(v.errors))
     what = `rejected at ${String(v.stage)}: ${(v.errors as { code?: string; message?: string }[])
       .map((e) => `${e.code} ${e.message ?? ''}`.trim())
