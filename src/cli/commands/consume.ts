@@ -95,7 +95,13 @@ function partialNote(partial: unknown): string {
 }
 
 /** `topic/partition@offset key: what it says` — the IRN of a result, the codes of a rejection. */
-export function brief(topic: string, partition: number, offset: string, key: string | null, value: unknown): string {
+export function brief(
+  topic: string,
+  partition: number,
+  offset: string,
+  key: string | null,
+  value: unknown,
+): string {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   let what: string;
   if (typeof v.Irn === 'string')
