@@ -9,11 +9,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { decodeQrPng } from '../support/qr-decode.js';
-import { axeViolations, openBrowser, screenshot, type PortalBrowser } from './support/browser.js';
+import { join } from 'node:path';
+import {
+  axeViolations,
+  openBrowser,
+  screenshot,
+  SCREENSHOT_DIR,
+  type PortalBrowser,
+} from './support/browser.js';
 import { startPortalHarness, type PortalHarness } from './support/portal-harness.js';
 
 const chromiumPath = inject('chromium');
 const SCRIPT_BUDGET = 200 * 1024;
+// Waits for a condition, not a time: generous for a loaded 2-core machine.
+const POLL = { timeout: 20_000, interval: 100 };
 
 describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
   let h: PortalHarness;
@@ -33,7 +42,7 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
   });
 
   /** The checks every page gets: axe, script budget, no CSP/page errors, a screenshot. */
-  async function check(name: string): Promise<void> {
+  async function check(name: string, docsShot?: { scrollTo?: string }): Promise<void> {
     await page.waitForLoadState('load');
     const violations = (await axeViolations(page)).filter(
       (v) => v.impact === 'serious' || v.impact === 'critical',
@@ -44,6 +53,11 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow, `${name}: horizontal overflow`).toBeLessThanOrEqual(0);
     await screenshot(page, name);
+    // A viewport-sized picture for docs/portal.md (docs/portal/ holds copies of these).
+    if (docsShot) {
+      if (docsShot.scrollTo) await page.locator(docsShot.scrollTo).first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.viewport.png`) });
+    }
   }
 
   it('home page: skip link first, landmarks, keys', async () => {
@@ -70,7 +84,7 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
     await expectText(page, '10-digit Indian mobile number');
     await expectText(page, 'e-mail address such as');
     expect(h.rowCounts()).toEqual(before);
-    await check('03-register-errors');
+    await check('03-register-errors', {});
 
     await page.getByRole('textbox', { name: 'GSTIN' }).fill(gstin);
     await page.getByLabel('Mobile number').fill('9845012345');
@@ -82,7 +96,7 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
 
     await page.getByRole('link', { name: 'outbox' }).first().click();
     await page.getByRole('heading', { name: 'Sandbox outbox' }).waitFor();
-    await check('05-outbox');
+    await check('05-outbox', {});
     const sms = await page.locator('[data-channel="mobile"]').first().textContent();
     const mail = await page.locator('[data-channel="email"]').first().textContent();
     const otp = (text: string | null) => /(\d{6}) is your OTP/.exec(text ?? '')![1]!;
@@ -100,7 +114,7 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
       issued[label] = (await page.locator(`#cred-${i}`).textContent())!;
     expect(issued.GSTIN).toBe(gstin);
     expect(issued.Password).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[%$#@_!*]).{8,15}$/);
-    await check('07-credentials');
+    await check('07-credentials', {});
   });
 
   it('logs in to the portal and shows the account', async () => {
@@ -115,7 +129,7 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     await expectText(page, issued['Client id']!);
-    await check('10-account');
+    await check('10-account', {});
 
     await page.getByRole('textbox', { name: 'GSTIN' }).fill('27AAKCZ9999Q1ZX');
     await page.getByRole('button', { name: 'Add GSTIN' }).click();
@@ -137,15 +151,15 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
     await check('13-docs');
     await page.getByRole('link', { name: 'Generate IRN' }).first().click();
     await page.getByRole('heading', { name: 'Generate IRN', level: 1 }).waitFor();
-    await check('14-docs-generate-irn');
+    await check('14-docs-generate-irn', {});
     await page.goto(`${h.baseUrl}/docs/errors`);
     await page.getByLabel('Search codes and messages').fill('duplicate irn');
-    await expect.poll(() => page.locator('#errors tbody tr:not([hidden])').count()).toBeLessThan(10);
+    await expect.poll(() => page.locator('#errors tbody tr:not([hidden])').count(), POLL).toBeLessThan(10);
     expect(await page.locator('#E2150').isVisible()).toBe(true);
     await check('15-docs-errors');
     await page.goto(`${h.baseUrl}/docs/masters`);
     await page.getByLabel('Search every table').fill('Karnataka');
-    await expect.poll(() => page.locator('#table-states tbody tr:not([hidden])').count()).toBe(1);
+    await expect.poll(() => page.locator('#table-states tbody tr:not([hidden])').count(), POLL).toBe(1);
     await check('16-docs-masters');
     await page.goto(`${h.baseUrl}/docs/schema`);
     await check('17-docs-schema');
@@ -163,10 +177,10 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
     for (const id of ['appkey', 'rsa-body', 'sek-encrypted', 'sek-clear'])
       expect(await page.getByTestId(id).isVisible(), id).toBe(true);
     expect(await page.getByTestId('sek-clear').textContent()).toMatch(/hex: +[0-9a-f]{64}/);
-    await check('19-console-auth');
+    await check('19-console-auth', { scrollTo: '#auth-result' });
 
     // Generate IRN with the sample (loaded for this GSTIN after login).
-    await expect.poll(() => page.getByLabel(/Payload/).inputValue()).toContain(gstin);
+    await expect.poll(() => page.getByLabel(/Payload/).inputValue(), POLL).toContain(gstin);
     await page.getByRole('button', { name: 'Encrypt', exact: true }).click();
     await page.getByTestId('aes-payload').waitFor();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -178,7 +192,7 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
       SignedQRCode: string;
     };
     expect(decrypted.Irn).toMatch(/^[0-9a-f]{64}$/);
-    await check('20-console-generate-irn');
+    await check('20-console-generate-irn', { scrollTo: '#call-result' });
 
     // A failing case: the total no longer adds up.
     const payload = JSON.parse(await page.getByLabel(/Payload/).inputValue()) as {
@@ -195,9 +209,10 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
 
     // Substitute an encrypted payload: the good one, then a corrupted one.
     await page.getByRole('button', { name: 'Load sample' }).click();
-    await expect.poll(() => page.getByLabel(/Payload/).inputValue()).toContain('"TotInvVal"');
+    await expect.poll(() => page.getByLabel(/Payload/).inputValue(), POLL).not.toContain('"BAD1"');
+    await page.locator('#c-encrypted').fill('');
     await page.getByRole('button', { name: 'Encrypt', exact: true }).click();
-    await expect.poll(() => page.locator('#c-encrypted').inputValue()).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    await expect.poll(() => page.locator('#c-encrypted').inputValue(), POLL).toMatch(/^[A-Za-z0-9+/]+=*$/);
     await page.getByRole('button', { name: 'Check' }).click();
     const steps = page.getByTestId('inspect-steps');
     await steps.waitFor();
@@ -209,21 +224,23 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
     const corrupted = `${good.slice(0, -8)}${good.slice(-8, -7) === 'A' ? 'B' : 'A'}${good.slice(-7)}`;
     await page.locator('#c-encrypted').fill(corrupted);
     await page.getByRole('button', { name: 'Check' }).click();
-    await expect.poll(() => steps.textContent()).toMatch(/✗ (Decrypts under your SEK|JSON): .*IRP 3009/);
+    await expect
+      .poll(() => steps.textContent(), POLL)
+      .toMatch(/✗ (Decrypts under your SEK|JSON): .*IRP 3009/);
     expect(await steps.textContent()).not.toContain('✓ Validates');
-    await check('23-console-substitute-corrupted');
+    await check('23-console-substitute-corrupted', { scrollTo: '#h-inspect' });
     await page.getByRole('button', { name: 'Send as is' }).click();
     await expect
-      .poll(() => page.locator('#inspect-result [data-testid="errors"]').textContent())
+      .poll(() => page.locator('#inspect-result [data-testid="errors"]').textContent(), POLL)
       .toContain('3009');
 
     // An error scenario with its explanation.
     await page.getByRole('button', { name: 'Duplicate IRN' }).click();
     await expect
-      .poll(() => page.getByTestId('scenario-outcome').textContent())
+      .poll(() => page.getByTestId('scenario-outcome').textContent(), POLL)
       .toBe('Expected 2150, got 2150.');
     await expectText(page, 'InfoDtls DUPIRN carries the original AckNo');
-    await check('24-console-scenario');
+    await check('24-console-scenario', { scrollTo: '#scenario-result' });
 
     // Verify the SignedQRCode of the generated IRN and read its QR image back.
     await page.getByLabel(/SignedInvoice or SignedQRCode/).fill(decrypted.SignedQRCode);
@@ -236,14 +253,14 @@ describe.skipIf(!chromiumPath)('the portal in Chromium', () => {
     expect(data).toMatchObject({ Irn: decrypted.Irn, SellerGstin: gstin });
     const qr = page.getByTestId('qr');
     await expect
-      .poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), POLL)
       .toBeGreaterThan(0);
     // The image the page shows is the JWT: decode the PNG it displays.
     const src = (await qr.getAttribute('src'))!;
     expect(decodeQrPng(Buffer.from(src.replace(/^data:image\/png;base64,/, ''), 'base64')).text).toBe(
       decrypted.SignedQRCode,
     );
-    await check('25-console-verify-qr');
+    await check('25-console-verify-qr', { scrollTo: '#verify-result' });
   });
 
   it('lays out on a phone', async () => {

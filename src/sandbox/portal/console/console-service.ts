@@ -546,7 +546,7 @@ export class ConsoleService {
     const data = result.value.data as Record<string, unknown>;
     const kind = 'SellerDtls' in data || 'ItemList' in data ? 'SignedInvoice' : 'SignedQRCode';
     // A SignedQRCode is what the invoice prints; a whole SignedInvoice is too long for a QR code.
-    const png = kind === 'SignedQRCode' ? await renderQrPng(token, { width: 256 }) : undefined;
+    const png = kind === 'SignedQRCode' ? await renderQrPng(token, { width: 384 }) : undefined;
     return {
       ok: true as const,
       value: {
