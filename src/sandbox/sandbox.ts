@@ -55,6 +55,12 @@ export interface SandboxOptions {
   credentialsOut?: string;
   /** Connection, rate and lockout limits (http/limits.ts); each field defaults separately. */
   limits?: Partial<SandboxLimits>;
+  /**
+   * Check a declared e-way-bill distance against the sandbox's PIN-centroid estimate (±10 %, 4013), as
+   * NIC checks against its PIN master. Off by default: the declared distance is accepted within the
+   * published limits and the estimate reported (src/irp/ewb/distance.ts).
+   */
+  strictEwbDistance?: boolean;
   /** Worker threads for the RSA decryption of logins (default: one per core). */
   rsaWorkers?: number;
   /** Defaults to a silent logger. */
@@ -129,7 +135,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       (options.tokenValidityMinutes ?? 60) * 60 * 1000,
       limits,
     );
-    const ewbs = new EwbService(store, clock);
+    const ewbs = new EwbService(store, clock, options.strictEwbDistance ? 'strict' : 'lenient');
     const invoices = new InvoiceService(
       store,
       clock,

@@ -10,6 +10,7 @@ interface SandboxCommandOptions {
   sampleAccounts?: boolean;
   tokenValidity: string;
   strictGstin?: boolean;
+  strictEwbDistance?: boolean;
   adminSecret?: string;
   faults?: string;
   faultSeed?: string;
@@ -61,6 +62,10 @@ export function register(program: Command): void {
     )
     .option('--strict-gstin', 'GSTINs missing from the taxpayer master are unregistered (3028)')
     .option(
+      '--strict-ewb-distance',
+      'a declared e-way-bill distance must be within ±10 % of the PIN-centroid estimate (4013); default: accepted within 4000 km, estimate reported',
+    )
+    .option(
       '--admin-secret <secret>',
       'secret of the admin API (x-admin-secret); default $IRP_SANDBOX_ADMIN_SECRET or random',
     )
@@ -109,6 +114,7 @@ export function register(program: Command): void {
         credentialsOut: opts.sampleAccounts ? undefined : opts.credentialsOut,
         tokenValidityMinutes: integer('--token-validity', opts.tokenValidity, 1),
         strictGstin: Boolean(opts.strictGstin),
+        strictEwbDistance: Boolean(opts.strictEwbDistance),
         adminSecret: opts.adminSecret ?? process.env.IRP_SANDBOX_ADMIN_SECRET,
         faults,
         maxBodyBytes: integer('--max-body', opts.maxBody, 1024),

@@ -10,7 +10,7 @@ import { getMemberIgnoringCase } from '../../irp/crypto.js';
 import type { SandboxClock } from '../clock.js';
 import type { SandboxStore } from '../store/index.js';
 import type { IrnRecord } from '../store/irns-repo.js';
-import { planEwb, type Place, type TransportInput } from './ewb-rules.js';
+import { planEwb, type Place, type TransportInput } from '../../irp/ewb/rules.js';
 import { failure, success, type InfoDetail, type Outcome } from './outcome.js';
 import type { Session } from './session.js';
 
@@ -75,6 +75,8 @@ export class EwbService {
   constructor(
     private readonly store: SandboxStore,
     private readonly clock: SandboxClock,
+    /** `strict`: a declared distance must be within ±10 % of the sandbox's estimate (4013). */
+    private readonly distanceCheck: 'lenient' | 'strict' = 'lenient',
   ) {}
 
   /** `POST /eiewb/v1.03/ewaybill`. */
@@ -115,6 +117,7 @@ export class EwbService {
       shipTo: shipTo ?? buyer,
       shipToGiven: shipTo !== undefined,
       now,
+      distanceCheck: this.distanceCheck,
     });
     if (!planned.ok) return { ok: false, errors: [planned.error] };
     const { plan } = planned;
@@ -131,9 +134,19 @@ export class EwbService {
       () => EWB_NO_BASE + this.store.meta.next('ewb_no'),
     );
     if ('existing' in inserted) return failure('4002');
-    const info: InfoDetail[] = plan.autoCalculated
-      ? [{ InfCd: 'EWBPPD', Desc: `Pin-Pin calc distance: ${plan.distance}KM` }]
-      : [];
+    const info: InfoDetail[] = [];
+    if (plan.autoCalculated)
+      info.push({ InfCd: 'EWBPPD', Desc: `Pin-Pin calc distance: ${plan.distance}KM` });
+    // A declared distance: the estimate is reported under ADDNLNFO, not EWBPPD, which clients read as
+    // the distance the IRP used (india-compliance overwrites its own distance from EWBPPD).
+    else if (this.distanceCheck === 'lenient')
+      info.push({
+        InfCd: 'ADDNLNFO',
+        Desc:
+          plan.estimate === undefined
+            ? `Declared distance ${plan.distance}KM accepted; the sandbox has no PIN-to-PIN estimate for this route`
+            : `Declared distance ${plan.distance}KM accepted; sandbox PIN-to-PIN estimate ${plan.estimate}KM (not checked: NIC's PIN master is not public)`,
+      });
     return success(ewbResponse(inserted.created), info);
   }
 

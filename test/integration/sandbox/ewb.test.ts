@@ -136,7 +136,7 @@ describe('Generate / Get / Cancel EWB by IRN', () => {
       '4016',
     ]);
     expect(await codeOf({ ...road, Distance: 4001 })).toEqual(['4038']);
-    expect(await codeOf({ ...road, Distance: 1 })).toEqual(['4013']);
+    expect(await codeOf({ ...road, Distance: 1.5 })).toEqual(['4013']); // not whole kilometres (distance checks: ewb-distance.test.ts)
     expect(await codeOf({ ...road, TransId: 'BAD' })).toEqual(['4018']);
     expect(
       await codeOf({ ...road, ExpShipDtls: { Addr1: 'Port', Loc: 'Port', Pin: 999999, Stcd: '36' } }),

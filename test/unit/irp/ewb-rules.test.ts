@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planEwb, type EwbFacts } from '../../../src/sandbox/services/ewb-rules.js';
-import { pinToPinDistanceKm } from '../../../src/sandbox/services/pin-distance.js';
+import { planEwb, type EwbFacts } from '../../../src/irp/ewb/rules.js';
+import { pinToPinDistanceKm } from '../../../src/irp/ewb/distance.js';
 
 // 2022-09-16 19:29 IST, the EwbDt of NIC's sample response.
 const now = new Date(Date.UTC(2022, 8, 16, 13, 59));
@@ -59,10 +59,24 @@ describe('planEwb', () => {
     expect(code({ ...road, Distance: 'far' })).toBe('4006');
   });
 
-  it('declared distance must be within ±10 % of the system distance', () => {
+  it('strict: a declared distance must be within ±10 % of the estimate', () => {
+    const strict = { distanceCheck: 'strict' as const };
     const system = pinToPinDistanceKm(193501, 500055)!;
-    expect(code({ ...road, Distance: Math.round(system * 1.09) })).toBe('ok');
-    expect(code({ ...road, Distance: Math.round(system * 1.2) })).toBe('4013');
+    expect(code({ ...road, Distance: Math.round(system * 1.09) }, strict)).toBe('ok');
+    expect(code({ ...road, Distance: Math.round(system * 1.2) }, strict)).toBe('4013');
+    // NIC's own sample route passes the strict check: 193501 → 500055 reported as 2467 km (EWBPPD).
+    expect(code({ ...road, Distance: 2467 }, strict)).toBe('ok');
+  });
+
+  it('lenient (default): any declared distance within the published limits, the estimate reported', () => {
+    const system = pinToPinDistanceKm(193501, 500055)!;
+    const r = planEwb({ ...road, Distance: Math.round(system * 1.6) }, facts);
+    expect(r.ok && r.plan).toMatchObject({ distance: Math.round(system * 1.6), estimate: system });
+    expect(code({ ...road, Distance: 4001 })).toBe('4038');
+    expect(code({ ...road, Distance: 120 }, { shipTo: facts.dispatchFrom })).toBe('4013'); // same PIN: ≤ 100
+    // A prefix without geography (9x, Army Postal Service): no estimate; 0 cannot be filled in.
+    expect(code({ ...road, Distance: 0 }, { shipTo: { Pin: 900001, Stcd: '36' } })).toBe('4013');
+    expect(code({ ...road, Distance: 300 }, { shipTo: { Pin: 900001, Stcd: '36' } })).toBe('ok');
   });
 });
 
@@ -72,5 +86,11 @@ describe('pinToPinDistanceKm', () => {
     expect(pinToPinDistanceKm(560001, 560001)).toBeUndefined();
     expect(pinToPinDistanceKm(560001, 560034)!).toBeLessThan(100);
     expect(pinToPinDistanceKm(560001, 110001)!).toBeGreaterThan(400);
+  });
+
+  it('between regions: great circle between the PIN-region centroids × 1.3', () => {
+    expect(pinToPinDistanceKm(193501, 500055)).toBe(2459); // NIC's sample: 2467 km
+    expect(pinToPinDistanceKm(110001, 400001)).toBe(1488); // Delhi → Mumbai (road ≈ 1,400 km)
+    expect(pinToPinDistanceKm(110001, 900001)).toBeUndefined();
   });
 });

@@ -4,9 +4,9 @@
  * a plan (distance, validity) or the first failing rule's code — the e-way bill system reports one
  * error at a time, and NIC's own samples show a lone 4019 for a credit note without transport.
  */
-import { irpError, type IrpErrorDetail } from '../../irp/errors.js';
-import { istParts, parseIrpDate } from '../../irp/dates.js';
-import { pinToPinDistanceKm } from './pin-distance.js';
+import { irpError, type IrpErrorDetail } from '../errors.js';
+import { istParts, parseIrpDate } from '../dates.js';
+import { pinToPinDistanceKm } from './distance.js';
 
 /** The transport part of the request, as received (numbers may arrive as strings). */
 export interface TransportInput {
@@ -36,6 +36,12 @@ export interface EwbFacts {
   /** Whether a ship-to address (ExpShipDtls or the invoice's ShipDtls) was given. */
   shipToGiven: boolean;
   now: Date;
+  /**
+   * `lenient` (default): a declared distance within the published limits is accepted and the estimate
+   * only reported; `strict`: it must be within ±10 % of the estimate (4013), as NIC checks against its
+   * own PIN master.
+   */
+  distanceCheck?: 'lenient' | 'strict';
 }
 
 export interface Transport {
@@ -52,6 +58,8 @@ export interface EwbPlan {
   distance: number;
   /** The client sent 0 and the system distance was used (reported as `EWBPPD`). */
   autoCalculated: boolean;
+  /** The sandbox's PIN-to-PIN estimate (distance.ts), when it has one. */
+  estimate?: number;
   /** Null while Part B (vehicle or transport document) is missing: validity starts with Part B. */
   validTill: Date | null;
   transport: Transport;
@@ -140,10 +148,17 @@ export function planEwb(input: TransportInput, facts: EwbFacts): EwbPlanResult {
       if (typeof declared !== 'number' || !Number.isFinite(declared)) return '4006';
       if (declared < 0 || !Number.isInteger(declared)) return '4013';
       if (declared > MAX_DISTANCE_KM) return '4038';
-      if (systemDistance === undefined) {
+      if (facts.dispatchFrom.Pin === facts.shipTo.Pin) {
         // Same PIN at both ends: the system has no distance, so 1–100 km must be stated.
         if (declared === 0) return '4029';
         if (declared > 100) return '4013';
+        distance = declared;
+        return undefined;
+      }
+      if (systemDistance === undefined) {
+        // No estimate (a PIN prefix without geography, e.g. 9x): a distance must be stated. The record
+        // has no code for this case; 4013 is the nearest ("too high or low").
+        if (declared === 0) return '4013';
         distance = declared;
         return undefined;
       }
@@ -152,7 +167,8 @@ export function planEwb(input: TransportInput, facts: EwbFacts): EwbPlanResult {
         autoCalculated = true;
         return undefined;
       }
-      if (Math.abs(declared - systemDistance) > systemDistance * 0.1) return '4013';
+      if (facts.distanceCheck === 'strict' && Math.abs(declared - systemDistance) > systemDistance * 0.1)
+        return '4013';
       distance = declared;
       return undefined;
     },
@@ -164,5 +180,7 @@ export function planEwb(input: TransportInput, facts: EwbFacts): EwbPlanResult {
   }
   const perDay = t.VehType === 'O' ? KM_PER_DAY_ODC : KM_PER_DAY;
   const validTill = partB ? endOfIstDay(facts.now, Math.max(1, Math.ceil(distance / perDay))) : null;
-  return { ok: true, plan: { distance, autoCalculated, validTill, transport: t } };
+  const plan: EwbPlan = { distance, autoCalculated, validTill, transport: t };
+  if (systemDistance !== undefined) plan.estimate = systemDistance;
+  return { ok: true, plan };
 }
