@@ -3,13 +3,15 @@
  * D365 posted per line; D365 posts credit notes as negative invoices, so their signs are flipped here
  * (the IRP takes positive amounts with `Typ` CRN). See README.md.
  */
-import { isUqc } from '../../src/irp/masters/index.js';
+import { canonicalStateCode, isStateCode } from '../../src/irp/masters/index.js';
 import type { ExpDtls, SupplyType } from '../../src/irp/schema/invoice.js';
-import { mul, neg, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
+import { docCurrency, toInr } from '../shared/currency.js';
+import { div, mul, neg, paise, toNumber, ZERO, type Dec } from '../shared/decimal.js';
 import { dateFromIso, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
   assembleInvoice,
+  assessable,
   checkTaxHeads,
   reconcile,
   exportDtls,
@@ -24,38 +26,39 @@ import {
 } from '../shared/invoice.js';
 import { given, Issues } from '../shared/issues.js';
 import { buyerDtls, compact, gstin, sellerDtls, shipDtls, text } from '../shared/parties.js';
-import { COUNTRY_ALPHA3, stateFromAbbreviation } from '../shared/states.js';
+import { lookup, type TablesOf } from '../shared/site-tables.js';
+import { COUNTRY_ALPHA3, stateFromAbbreviation, stateFromName } from '../shared/states.js';
 import type { DocType, MapResult } from '../types.js';
 import type { SalesInvoiceEvent, SalesInvoiceLine, TaxTransaction } from './record.js';
-import {
-  D365_CANCEL_REASON,
-  D365_TAX_COMPONENTS,
-  D365_TRANSPORT_MODE,
-  D365_UNIT_TO_UQC,
-  D365_VEHICLE_TYPE,
-} from './tables.js';
+import { D365_CANCEL_REASON, D365_TABLES, D365_TRANSPORT_MODE, D365_VEHICLE_TYPE } from './tables.js';
 
-function supplyOf(issues: Issues, customerType: string, withoutPayment: boolean): SupplyType | undefined {
-  switch (customerType) {
-    case 'Regular':
+function supplyOf(
+  issues: Issues,
+  tables: D365Tables,
+  customerType: string,
+  withoutPayment: boolean,
+): SupplyType | undefined {
+  switch (lookup(tables.customerTypes, D365_TABLES.customerTypes, customerType)) {
+    case 'B2B':
       return 'B2B';
-    case 'SEZ Unit':
-    case 'SEZ Development':
+    case 'SEZ':
       return withoutPayment ? 'SEZWOP' : 'SEZWP';
-    case 'Export':
+    case 'EXP':
       return withoutPayment ? 'EXPWOP' : 'EXPWP';
-    case 'Deemed export':
+    case 'DEXP':
       return 'DEXP';
     default:
       return issues.add(
         'MAP_INVALID_CODE',
         'Header.GSTCustomerType',
-        `GST customer type ${JSON.stringify(customerType)} is not e-invoiced (Regular, SEZ Unit, SEZ Development, Export, Deemed export)`,
+        `GST customer type ${JSON.stringify(customerType)} is not e-invoiced (${Object.keys(tables.customerTypes).join(', ')})`,
       );
   }
 }
 
-export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
+export type D365Tables = TablesOf<typeof D365_TABLES>;
+
+export function mapSalesInvoice(r: SalesInvoiceEvent, tables: D365Tables): MapResult {
   const issues = new Issues();
   const h = r.Header;
   const total = issues.amount(h.TotalInvoiceAmount, 'Header.TotalInvoiceAmount');
@@ -107,13 +110,16 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     );
   }
 
-  if (h.CurrencyCode !== 'INR')
-    issues.add(
-      'MAP_UNSUPPORTED_CURRENCY',
-      'Header.CurrencyCode',
-      `invoice currency ${h.CurrencyCode}: the IRP takes INR amounts`,
-    );
-  const supply = supplyOf(issues, h.GSTCustomerType, h.WithoutPaymentOfTax === 'Yes');
+  const exchRate = given(h.ExchangeRate) ? issues.amount(h.ExchangeRate, 'Header.ExchangeRate') : undefined;
+  const cur = docCurrency(
+    issues,
+    h.CurrencyCode,
+    // D365 quotes exchange rates per 100 units of the foreign currency.
+    exchRate ? div(exchRate, { units: 100n, scale: 0 }, 9) : undefined,
+    { code: 'Header.CurrencyCode', rate: 'Header.ExchangeRate' },
+  );
+  const supply = supplyOf(issues, tables, h.GSTCustomerType, h.WithoutPaymentOfTax === 'Yes');
+  const exported = supply !== undefined && isExport(supply);
   // Credit notes are negative in D365; every amount is read with this sign so the IRP sees positives.
   const sign = docType === 'CRN' ? -1n : 1n;
   const signed = (value: string, path: string): Dec | undefined => {
@@ -128,6 +134,12 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
       );
     return v;
   };
+  // The GST state code D365 stores with the state, else the state id read as a code or a name.
+  const stateOf = (code: string | null, id: string | null) =>
+    (given(code) && isStateCode(code!.trim()) ? canonicalStateCode(code!.trim()) : undefined) ??
+    lookup(tables.states, D365_TABLES.states, id) ??
+    stateFromAbbreviation(id) ??
+    stateFromName(id);
 
   const seller = sellerDtls(issues, {
     gstin: h.CompanyGSTIN,
@@ -135,8 +147,8 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     addr1: h.CompanyAddressStreet,
     city: h.CompanyAddressCity,
     pin: h.CompanyAddressZipCode,
-    state: stateFromAbbreviation(h.CompanyAddressState),
-    stateRaw: h.CompanyAddressState,
+    state: stateOf(h.CompanyGSTStateCode, h.CompanyAddressState),
+    stateRaw: h.CompanyGSTStateCode ?? h.CompanyAddressState,
     phone: h.CompanyPhone,
     email: h.CompanyEmail,
     paths: {
@@ -144,9 +156,45 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
       name: 'Header.CompanyName',
       city: 'Header.CompanyAddressCity',
       pin: 'Header.CompanyAddressZipCode',
-      state: 'Header.CompanyAddressState',
+      state: given(h.CompanyGSTStateCode) ? 'Header.CompanyGSTStateCode' : 'Header.CompanyAddressState',
     },
   });
+  // Place of supply: the address D365 determined the GST by (GSTPlaceOfSupply: bill-to, ship-to or the
+  // location); when not said, the delivery address, else the invoice address. Exports: 96.
+  const delivery = given(h.DeliveryName) ? h : undefined;
+  const deliveryAbroad =
+    delivery !== undefined &&
+    given(h.DeliveryAddressCountryRegionId) !== undefined &&
+    h.DeliveryAddressCountryRegionId!.trim().toUpperCase() !== 'IND';
+  const invoicePath = given(h.InvoiceAddressGSTStateCode)
+    ? 'Header.InvoiceAddressGSTStateCode'
+    : 'Header.InvoiceAddressState';
+  const deliveryPath = given(h.DeliveryAddressGSTStateCode)
+    ? 'Header.DeliveryAddressGSTStateCode'
+    : 'Header.DeliveryAddressState';
+  const decidedBy = given(h.GSTPlaceOfSupply)?.toLowerCase();
+  let pos: string | undefined;
+  let posPath = invoicePath;
+  if (exported) pos = '96';
+  else if (decidedBy === 'location address') {
+    posPath = given(h.CompanyGSTStateCode) ? 'Header.CompanyGSTStateCode' : 'Header.CompanyAddressState';
+    pos = stateOf(h.CompanyGSTStateCode, h.CompanyAddressState);
+  } else if (delivery && !deliveryAbroad && decidedBy !== 'bill-to address') {
+    posPath = deliveryPath;
+    pos = stateOf(h.DeliveryAddressGSTStateCode, h.DeliveryAddressState);
+    if (!pos)
+      issues.add(
+        'MAP_UNKNOWN_STATE',
+        posPath,
+        `no GST state code for ${JSON.stringify(h.DeliveryAddressState)}`,
+      );
+  } else if (decidedBy === 'ship-to address')
+    issues.add(
+      'MAP_MISSING_FIELD',
+      'Header.DeliveryName',
+      'the GST place of supply is the ship-to address, but the invoice has none',
+    );
+  else pos = stateOf(h.InvoiceAddressGSTStateCode, h.InvoiceAddressState);
   const buyer = supply
     ? buyerDtls(
         issues,
@@ -156,36 +204,42 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
           addr1: h.InvoiceAddressStreet,
           city: h.InvoiceAddressCity,
           pin: h.InvoiceAddressZipCode,
-          state: stateFromAbbreviation(h.InvoiceAddressState),
-          stateRaw: h.InvoiceAddressState,
+          state: stateOf(h.InvoiceAddressGSTStateCode, h.InvoiceAddressState),
+          stateRaw: h.InvoiceAddressGSTStateCode ?? h.InvoiceAddressState,
           paths: {
             gstin: 'Header.CustomerGSTIN',
             name: 'Header.CustomerName',
             city: 'Header.InvoiceAddressCity',
             pin: 'Header.InvoiceAddressZipCode',
-            state: 'Header.InvoiceAddressState',
+            state: given(h.InvoiceAddressGSTStateCode)
+              ? 'Header.InvoiceAddressGSTStateCode'
+              : 'Header.InvoiceAddressState',
           },
         },
-        { exported: isExport(supply) },
+        { exported, ...(pos ? { pos } : {}) },
       )
     : undefined;
-  const shipTo = given(h.DeliveryName)
-    ? shipDtls(issues, {
-        gstin: h.DeliveryGSTIN,
-        name: h.DeliveryName,
-        addr1: h.DeliveryAddressStreet,
-        city: h.DeliveryAddressCity,
-        pin: h.DeliveryAddressZipCode,
-        state: stateFromAbbreviation(h.DeliveryAddressState),
-        stateRaw: h.DeliveryAddressState,
-        paths: {
-          gstin: 'Header.DeliveryGSTIN',
-          name: 'Header.DeliveryName',
-          city: 'Header.DeliveryAddressCity',
-          pin: 'Header.DeliveryAddressZipCode',
-          state: 'Header.DeliveryAddressState',
+  const shipTo = delivery
+    ? shipDtls(
+        issues,
+        {
+          gstin: h.DeliveryGSTIN,
+          name: h.DeliveryName,
+          addr1: h.DeliveryAddressStreet,
+          city: h.DeliveryAddressCity,
+          pin: h.DeliveryAddressZipCode,
+          state: stateOf(h.DeliveryAddressGSTStateCode, h.DeliveryAddressState),
+          stateRaw: h.DeliveryAddressGSTStateCode ?? h.DeliveryAddressState,
+          paths: {
+            gstin: 'Header.DeliveryGSTIN',
+            name: 'Header.DeliveryName',
+            city: 'Header.DeliveryAddressCity',
+            pin: 'Header.DeliveryAddressZipCode',
+            state: 'Header.DeliveryAddressState',
+          },
         },
-      })
+        { foreign: deliveryAbroad },
+      )
     : undefined;
 
   const taxes = new Map<number, { t: TaxTransaction; path: string }[]>();
@@ -200,7 +254,7 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     taxes.set(t.SourceLineNumber, [...(taxes.get(t.SourceLineNumber) ?? []), { t, path }]);
   });
   const lines = r.Lines.map((l, i) =>
-    itemLine(issues, l, `Lines[${i}]`, taxes.get(l.LineNumber) ?? [], signed),
+    itemLine(issues, tables, l, `Lines[${i}]`, taxes.get(l.LineNumber) ?? [], signed),
   ).filter((l): l is Line => l !== undefined);
 
   const header: HeaderMoney = {
@@ -209,11 +263,17 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     // Round-off keeps its own sign relative to the document: it may go either way.
     roundOff: paise(issues.amount(h.RoundOff, 'Header.RoundOff') ?? ZERO) * Number(sign),
   };
-  // Under reverse charge the customer pays the tax to the government, so D365's total leaves it out.
-  if (total && h.ReverseCharge !== 'Yes' && issues.errors.length === 0)
-    reconcile(issues, lines, header, {
-      total: { value: paise(total) * Number(sign), path: 'Header.TotalInvoiceAmount' },
-    });
+  if (total && issues.errors.length === 0)
+    reconcile(
+      issues,
+      lines,
+      header,
+      { total: { value: paise(total) * Number(sign), path: 'Header.TotalInvoiceAmount' } },
+      { reverseCharge: h.ReverseCharge === 'Yes' },
+    );
+  const inr = cur ? toInr(cur, lines, header) : undefined;
+  const igstOnIntra = h.IGSTOnIntraState === 'Yes';
+  checkTaxHeads(issues, { supply, sellerState: seller?.Stcd, pos, lines: inr?.lines, igstOnIntra, posPath });
 
   const preceding = precedingInvoice(
     issues,
@@ -242,22 +302,16 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
         ? dateFromIso(issues, h.ShippingBillDate, 'Header.ShippingBillDate')
         : undefined,
       port: h.PortCode,
-      forCur: h.ExportCurrencyCode,
+      forCur: given(h.ExportCurrencyCode) ?? (cur?.foreign ? cur.code : undefined),
       cntCode: country,
     });
   }
 
-  checkTaxHeads(issues, {
-    supply,
-    sellerState: seller?.Stcd,
-    pos: buyer?.Pos,
-    lines,
-    posPath: 'Header.InvoiceAddressState',
-  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({
         supply: supply!,
+        igstOnIntra,
         reverseCharge: h.ReverseCharge === 'Yes',
         docType,
         docNo: docNo!,
@@ -265,8 +319,8 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
         seller: seller!,
         buyer: buyer!,
         shipTo,
-        lines,
-        header,
+        lines: inr!.lines,
+        header: inr!.header,
         preceding,
         exp,
         pay: compact({ PayTerm: text(h.PaymentTermsName, 1, 100) }),
@@ -277,6 +331,7 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
 
 function itemLine(
   issues: Issues,
+  tables: D365Tables,
   l: SalesInvoiceLine,
   at: string,
   taxes: readonly { t: TaxTransaction; path: string }[],
@@ -286,33 +341,45 @@ function itemLine(
   const qty = signed(l.InvoicedQuantity, `${at}.InvoicedQuantity`);
   const price = issues.amount(l.SalesPrice, `${at}.SalesPrice`);
   const discount = signed(l.LineDiscountAmount, `${at}.LineDiscountAmount`);
+  const charge = signed(l.LineChargeAmount, `${at}.LineChargeAmount`);
   const net = signed(l.LineAmount, `${at}.LineAmount`);
   const m: LineMoney = { ...NO_MONEY };
-  if (qty && price && discount && net) {
-    m.gross = paise(mul(qty, price));
-    m.discount = paise(discount);
-    if (m.gross - m.discount !== paise(net))
+  if (qty && price && discount && net && charge) {
+    const atPrice = paise(mul(qty, price));
+    if (atPrice - paise(discount) !== paise(net))
       issues.add(
         'MAP_TOTAL_MISMATCH',
         `${at}.LineAmount`,
-        `line amount ${l.LineAmount} ≠ quantity × price − discount (${(m.gross - m.discount) / 100})`,
+        `line amount ${l.LineAmount} ≠ quantity × price − discount (${(atPrice - paise(discount)) / 100})`,
       );
+    // Charges allocated to the line are part of its GST base: inside TotAmt, so inside AssAmt.
+    m.gross = atPrice + paise(charge);
+    m.discount = paise(discount);
   }
   const rates: LineRates = { gst: ZERO, cess: ZERO };
   for (const { t, path } of taxes) {
-    const head = D365_TAX_COMPONENTS[t.TaxComponent];
+    const head = lookup(tables.taxComponents, D365_TABLES.taxComponents, t.TaxComponent);
     const v = paise(signed(t.TaxAmount, `${path}.TaxAmount`) ?? ZERO);
     const rate = issues.amount(t.TaxValue, `${path}.TaxValue`) ?? ZERO;
-    if (!head)
+    if (!head) {
       issues.add(
         'MAP_UNKNOWN_TAX',
         `${path}.TaxComponent`,
         `tax component ${JSON.stringify(t.TaxComponent)} has no IRP field`,
       );
-    else postTax(m, rates, head, v, rate);
+      continue;
+    }
+    postTax(m, rates, head, v, rate);
+    const base = signed(t.TaxBaseAmount, `${path}.TaxBaseAmount`);
+    if (head !== 'tcs' && head !== 'cessNonAdvl' && base && paise(base) !== assessable(m))
+      issues.add(
+        'MAP_TAXABLE_MISMATCH',
+        `${path}.TaxBaseAmount`,
+        `D365 taxed ${t.TaxBaseAmount} but the line's taxable value is ${assessable(m) / 100}`,
+      );
   }
-  const unit = D365_UNIT_TO_UQC[l.SalesUnitSymbol.trim().toLowerCase()];
-  if (!unit || !isUqc(unit))
+  const unit = lookup(tables.units, D365_TABLES.units, l.SalesUnitSymbol);
+  if (!unit)
     issues.add(
       'MAP_UNKNOWN_UNIT',
       `${at}.SalesUnitSymbol`,

@@ -7,11 +7,13 @@ export interface SalesInvoiceHeader {
   IsDebitNote: string;
   SalesOrderNumber: string | null;
   CurrencyCode: string;
+  ExchangeRate: string | null;
   CompanyName: string;
   CompanyGSTIN: string | null;
   CompanyAddressStreet: string;
   CompanyAddressCity: string;
   CompanyAddressState: string;
+  CompanyGSTStateCode: string | null;
   CompanyAddressZipCode: string;
   CompanyPhone: string | null;
   CompanyEmail: string | null;
@@ -21,9 +23,12 @@ export interface SalesInvoiceHeader {
   GSTCustomerType: string;
   WithoutPaymentOfTax: string;
   ReverseCharge: string;
+  IGSTOnIntraState: string;
+  GSTPlaceOfSupply: string | null;
   InvoiceAddressStreet: string;
   InvoiceAddressCity: string;
   InvoiceAddressState: string;
+  InvoiceAddressGSTStateCode: string | null;
   InvoiceAddressZipCode: string;
   InvoiceAddressCountryRegionId: string;
   DeliveryName: string | null;
@@ -31,6 +36,7 @@ export interface SalesInvoiceHeader {
   DeliveryAddressStreet: string | null;
   DeliveryAddressCity: string | null;
   DeliveryAddressState: string | null;
+  DeliveryAddressGSTStateCode: string | null;
   DeliveryAddressZipCode: string | null;
   DeliveryAddressCountryRegionId: string | null;
   TotalDiscountAmount: string;
@@ -58,6 +64,7 @@ export interface SalesInvoiceLine {
   SalesUnitSymbol: string;
   SalesPrice: string;
   LineDiscountAmount: string;
+  LineChargeAmount: string;
   LineAmount: string;
 }
 

@@ -58,7 +58,8 @@ export function renderD365(s: Scenario): SalesInvoiceEvent {
       SalesUnitSymbol: p.service && p.uqc === 'OTH' ? 'h' : lookup(UNIT, p.uqc, 'D365 unit'),
       SalesPrice: decToString(l.price),
       LineDiscountAmount: amt(l.discount),
-      LineAmount: amt(l.taxable),
+      LineChargeAmount: amt(l.charge),
+      LineAmount: amt(l.taxable - l.charge),
     };
   });
   const tax = c.lines.reduce((t, l) => t + l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl + l.tcs, 0);
@@ -73,12 +74,17 @@ export function renderD365(s: Scenario): SalesInvoiceEvent {
       InvoiceDate: odataDate(s.docDate),
       IsDebitNote: s.docType === 'DBN' ? 'Yes' : 'No',
       SalesOrderNumber: `SO-${s.docNo.replace(/\D/g, '').slice(-6)}`,
-      CurrencyCode: 'INR',
+      CurrencyCode: s.currency?.code ?? 'INR',
+      // D365 quotes the exchange rate per 100 units.
+      ExchangeRate: s.currency
+        ? decToString({ units: dec(s.currency.rate).units * 100n, scale: dec(s.currency.rate).scale })
+        : null,
       CompanyName: s.seller.legalName,
       CompanyGSTIN: s.seller.gstin ?? null,
       CompanyAddressStreet: s.seller.addr1,
       CompanyAddressCity: s.seller.city,
       CompanyAddressState: stateId(s.seller),
+      CompanyGSTStateCode: null,
       CompanyAddressZipCode: String(s.seller.pin),
       CompanyPhone: s.seller.phone ?? null,
       CompanyEmail: s.seller.email ?? null,
@@ -88,9 +94,12 @@ export function renderD365(s: Scenario): SalesInvoiceEvent {
       GSTCustomerType: customerType(s),
       WithoutPaymentOfTax: s.supply === 'SEZWOP' || s.supply === 'EXPWOP' ? 'Yes' : 'No',
       ReverseCharge: s.reverseCharge ? 'Yes' : 'No',
+      IGSTOnIntraState: 'No',
+      GSTPlaceOfSupply: null,
       InvoiceAddressStreet: s.buyer.addr1,
       InvoiceAddressCity: s.buyer.city,
       InvoiceAddressState: stateId(s.buyer),
+      InvoiceAddressGSTStateCode: null,
       InvoiceAddressZipCode: s.buyer.country === 'IN' ? String(s.buyer.pin) : '',
       InvoiceAddressCountryRegionId: lookup(ALPHA3, s.buyer.country, 'alpha-3 country'),
       DeliveryName: ship?.legalName ?? null,
@@ -98,6 +107,7 @@ export function renderD365(s: Scenario): SalesInvoiceEvent {
       DeliveryAddressStreet: ship?.addr1 ?? null,
       DeliveryAddressCity: ship?.city ?? null,
       DeliveryAddressState: ship ? stateId(ship) : null,
+      DeliveryAddressGSTStateCode: null,
       DeliveryAddressZipCode: ship ? String(ship.pin) : null,
       DeliveryAddressCountryRegionId: ship ? lookup(ALPHA3, ship.country, 'alpha-3 country') : null,
       TotalDiscountAmount: amt(c.headerDiscount),
