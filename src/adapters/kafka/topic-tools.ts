@@ -12,6 +12,8 @@ export interface TopicSpec {
   topic: string;
   partitions: number;
   replicationFactor: number;
+  /** Topic-level settings, e.g. `cleanup.policy: compact`. */
+  settings?: Record<string, string>;
 }
 
 /** Creates the topics that do not exist yet; returns which were created and which existed. */
@@ -32,6 +34,9 @@ export async function ensureTopics(
           topic: s.topic,
           numPartitions: s.partitions,
           replicationFactor: s.replicationFactor,
+          ...(s.settings
+            ? { configEntries: Object.entries(s.settings).map(([name, value]) => ({ name, value })) }
+            : {}),
         })),
       });
     return {

@@ -4,6 +4,7 @@ import * as consume from './consume.js';
 import * as demo from './demo.js';
 import * as irn from './irn.js';
 import * as produce from './produce.js';
+import * as replay from './replay.js';
 import * as run from './run.js';
 import * as sandbox from './sandbox.js';
 import * as topics from './topics.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   topics.register(program);
   produce.register(program);
   consume.register(program);
+  replay.register(program);
   validate.register(program);
   irn.register(program);
   sandbox.register(program);

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { CliError } from '../io.js';
 
 /**
- * `irp-bridge topics --config FILE`: creates the topics a source needs — its input topics and its
- * results, errors and dead-letter topics — where they do not exist yet (brokers that auto-create
+ * `irp-bridge topics --config FILE`: creates the topics a source needs — its input topics, its
+ * results, errors and dead-letter topics and (compacted) its document-status topic — where they do not exist yet (brokers that auto-create
  * topics would create them with broker defaults on first use; production clusters usually do not).
  */
 export function register(program: Command): void {
@@ -37,13 +37,29 @@ export function register(program: Command): void {
         try {
           done = await ensureTopics(
             conn,
-            names.map((topic) => ({ topic, partitions, replicationFactor })),
+            [
+              ...names.map((topic) => ({ topic, partitions, replicationFactor })),
+              // The document-status topic keeps the latest record per document: compacted.
+              ...(config.topics.documentStatus
+                ? [
+                    {
+                      topic: config.topics.documentStatus,
+                      partitions,
+                      replicationFactor,
+                      settings: { 'cleanup.policy': 'compact' },
+                    },
+                  ]
+                : []),
+            ],
             createLogger('error', process.stderr as never),
           );
         } catch (err) {
           throw kafkaFailure('creating topics', conn, err);
         }
-        for (const t of done.created) process.stdout.write(`created  ${t} (${partitions} partitions)\n`);
+        for (const t of done.created)
+          process.stdout.write(
+            `created  ${t} (${partitions} partitions${t === config.topics.documentStatus ? ', compacted' : ''})\n`,
+          );
         for (const t of done.existing) process.stdout.write(`exists   ${t}\n`);
       },
     );

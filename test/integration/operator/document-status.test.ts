@@ -108,6 +108,51 @@ describe('document-status topic', () => {
   });
 });
 
+describe('irp-bridge topics', () => {
+  it('creates the document-status topic compacted', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { stringify } = await import('yaml');
+    const { runCliAsync } = await import('../../support/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'topics-'));
+    const status = uniqueTopic('topics-status');
+    const file = join(dir, 'source.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        id: 'topics-test',
+        connector: 'sap',
+        kafka: { brokers: kafkaBrokers().split(','), groupId: 'g', inputTopics: [uniqueTopic('topics-in')] },
+        topics: {
+          results: uniqueTopic('topics-r'),
+          errors: uniqueTopic('topics-e'),
+          deadLetter: uniqueTopic('topics-d'),
+          documentStatus: status,
+        },
+        irp: { baseUrl: 'http://127.0.0.1:1', credentials: [{ gstin: '29AAACI1681G1ZI', file: 'irp.json' }] },
+      }),
+    );
+    const r = await runCliAsync(['topics', '--config', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`created  ${status} (3 partitions, compacted)`);
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({
+        resources: [{ type: 2, name: status, configNames: ['cleanup.policy'] }],
+        includeSynonyms: false,
+      });
+      expect(described.resources[0]!.configEntries[0]).toMatchObject({
+        configName: 'cleanup.policy',
+        configValue: 'compact',
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
+
 describe('topic reader', () => {
   it('reads whole topics and ranges, ends transactional topics, refuses unknown topics', async () => {
     const topic = await createTopic(uniqueTopic('reader'), 2);
