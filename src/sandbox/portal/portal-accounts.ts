@@ -148,20 +148,13 @@ export class PortalAccounts {
     });
     if (limited) return fail({ form: limited });
 
-    const now = this.d.clock.nowMs();
-    const flow: Flow = {
-      id: randomId(),
-      kind: 'register',
-      owner: ctx.owner,
+    const flow = this.newFlow('register', ctx.owner, {
       gstin: gstin.value,
       mobile,
       email,
       clientId: null,
       userName: null,
-      createdAt: now,
-      expiresAt: now + FLOW_VALIDITY_MS,
-      state: 'open',
-    };
+    });
     this.d.store.transaction(() => {
       this.d.store.insertFlow(flow);
       this.sendOtp(flow, 'mobile', ctx.ip);
@@ -327,20 +320,13 @@ export class PortalAccounts {
       sends: 1,
     });
     if (limited) return fail({ form: limited });
-    const now = this.d.clock.nowMs();
-    const flow: Flow = {
-      id: randomId(),
-      kind: 'reset',
-      owner: ctx.owner,
+    const flow = this.newFlow('reset', ctx.owner, {
       gstin: user.gstin,
       mobile: account.mobile,
       email: account.email,
       clientId: user.clientId,
       userName: user.userName,
-      createdAt: now,
-      expiresAt: now + FLOW_VALIDITY_MS,
-      state: 'open',
-    };
+    });
     this.d.store.transaction(() => {
       this.d.store.insertFlow(flow);
       this.sendOtp(flow, 'mobile', ctx.ip);
@@ -394,6 +380,23 @@ export class PortalAccounts {
     );
     this.d.logger.info({ clientId, userName, gstin }, 'portal: GSTIN added');
     return ok({ clientId, clientSecret: '', userName, password: created.password, gstin });
+  }
+
+  private newFlow(
+    kind: Flow['kind'],
+    owner: string,
+    who: Pick<Flow, 'gstin' | 'mobile' | 'email' | 'clientId' | 'userName'>,
+  ): Flow {
+    const now = this.d.clock.nowMs();
+    return {
+      id: randomId(),
+      kind,
+      owner,
+      ...who,
+      createdAt: now,
+      expiresAt: now + FLOW_VALIDITY_MS,
+      state: 'open',
+    };
   }
 
   private rateLimited(q: {

@@ -344,17 +344,8 @@ export class Portal {
         method: 'GET',
         path: '/register/verify',
         handle: (ctx) => {
-          const flow = a.openFlow(ctx.url.searchParams.get('flow') ?? undefined, ctx.owner, 'register');
-          if (!flow.ok)
-            return ctx.out.html(
-              404,
-              messagePage(
-                ctx.viewer,
-                'Registration',
-                html`${flow.errors.form ?? ''} <a href="/register">Register</a>.`,
-                'warning',
-              ),
-            );
+          const flow = this.registration(ctx, ctx.url.searchParams.get('flow'));
+          if (!flow) return;
           ctx.out.html(
             200,
             verifyPage(
@@ -373,21 +364,8 @@ export class Portal {
         handle: async (ctx) => {
           const form = await this.form(ctx);
           if (!form) return;
-          const flow = a.openFlow(
-            form.get('flow') ?? ctx.url.searchParams.get('flow') ?? undefined,
-            ctx.owner,
-            'register',
-          );
-          if (!flow.ok)
-            return ctx.out.html(
-              400,
-              messagePage(
-                ctx.viewer,
-                'Registration',
-                html`${flow.errors.form ?? ''} <a href="/register">Register</a>.`,
-                'warning',
-              ),
-            );
+          const flow = this.registration(ctx, form.get('flow') ?? ctx.url.searchParams.get('flow'));
+          if (!flow) return;
           const verified = a.verifyOtps(flow.value, {
             mobile: form.get('mobileOtp') ?? '',
             email: form.get('emailOtp') ?? '',
@@ -414,21 +392,8 @@ export class Portal {
         handle: async (ctx) => {
           const form = await this.form(ctx);
           if (!form) return;
-          const flow = a.openFlow(
-            form.get('flow') ?? ctx.url.searchParams.get('flow') ?? undefined,
-            ctx.owner,
-            'register',
-          );
-          if (!flow.ok)
-            return ctx.out.html(
-              400,
-              messagePage(
-                ctx.viewer,
-                'Registration',
-                html`${flow.errors.form ?? ''} <a href="/register">Register</a>.`,
-                'warning',
-              ),
-            );
+          const flow = this.registration(ctx, form.get('flow') ?? ctx.url.searchParams.get('flow'));
+          if (!flow) return;
           const sent = a.resend(flow.value, ctx.ip);
           if (!sent.ok)
             return this.showErrors(
@@ -633,6 +598,23 @@ export class Portal {
         },
       },
     );
+  }
+
+  /** This browser's open registration, or an answer saying why there is none (then undefined). */
+  private registration(ctx: PortalContext, flowId: string | null) {
+    const flow = this.accounts.openFlow(flowId ?? undefined, ctx.owner, 'register');
+    if (flow.ok) return { value: flow.value };
+    const status = ctx.method === 'GET' ? 404 : 400;
+    ctx.out.html(
+      status,
+      messagePage(
+        ctx.viewer,
+        'Registration',
+        html`${flow.errors.form ?? ''} <a href="/register">Register</a>.`,
+        'warning',
+      ),
+    );
+    return undefined;
   }
 
   private verifyOptions(flowId: string, sent = false) {

@@ -15,8 +15,10 @@ declare module 'vitest' {
   }
 }
 
+const wanted = () => process.env.IRP_BRIDGE_CHROMIUM?.trim() || '/usr/bin/chromium';
+
 export function chromiumPath(): string | undefined {
-  const path = process.env.IRP_BRIDGE_CHROMIUM?.trim() || '/usr/bin/chromium';
+  const path = wanted();
   try {
     accessSync(path, constants.X_OK);
     return path;

@@ -207,6 +207,28 @@ function ewbRequestSample(): unknown {
   return { ...sample, Irn: SAMPLE_IRN };
 }
 
+/** Get GSTIN details and Sync GSTIN differ only in what they do, not in their shape. */
+function gstinApi(title: string, summary: string, fn: 'gstinDetails' | 'syncGstin'): ApiProse {
+  return {
+    title,
+    summary,
+    pathParams: [
+      { name: 'gstin', description: '15-character GSTIN', example: '29AWGPV7107B1Z1', required: true },
+    ],
+    response: {
+      codec: GstinDetailsCodec,
+      sample: recordSample('gstin-details.data.json'),
+      source: 'gstin-details.data.json',
+    },
+    errors: [
+      ...TOKEN_ERRORS,
+      { code: '3028', when: 'malformed GSTIN' },
+      { code: '3001', when: 'unknown GSTIN (strict mode)' },
+    ],
+    client: { fn, args: `gstin, '29AWGPV7107B1Z1'` },
+  };
+}
+
 /** Prose per route, keyed by `METHOD canonical-path`. */
 const PROSE: Record<string, ApiProse> = {
   'POST /eivital/v1.04/auth': {
@@ -395,43 +417,16 @@ const PROSE: Record<string, ApiProse> = {
       args: `gstin, { Irn: '${SAMPLE_IRN}', CnlRsn: '2', CnlRem: 'Data Entry Mistake' }`,
     },
   },
-  'GET /eivital/v1.03/Master/gstin/:gstin': {
-    title: 'Get GSTIN details',
-    summary: 'Returns a taxpayer of the master (any well-formed GSTIN in lenient mode).',
-    pathParams: [
-      { name: 'gstin', description: '15-character GSTIN', example: '29AWGPV7107B1Z1', required: true },
-    ],
-    response: {
-      codec: GstinDetailsCodec,
-      sample: recordSample('gstin-details.data.json'),
-      source: 'gstin-details.data.json',
-    },
-    errors: [
-      ...TOKEN_ERRORS,
-      { code: '3028', when: 'malformed GSTIN' },
-      { code: '3001', when: 'unknown GSTIN (strict mode)' },
-    ],
-    client: { fn: 'gstinDetails', args: `gstin, '29AWGPV7107B1Z1'` },
-  },
-  'GET /eivital/v1.03/Master/syncgstin/:gstin': {
-    title: 'Sync GSTIN from the common portal',
-    summary:
-      'Refreshes a taxpayer from the GST common portal, then returns it (the way out of a 3029 on a stale status).',
-    pathParams: [
-      { name: 'gstin', description: '15-character GSTIN', example: '29AWGPV7107B1Z1', required: true },
-    ],
-    response: {
-      codec: GstinDetailsCodec,
-      sample: recordSample('gstin-details.data.json'),
-      source: 'gstin-details.data.json',
-    },
-    errors: [
-      ...TOKEN_ERRORS,
-      { code: '3028', when: 'malformed GSTIN' },
-      { code: '3001', when: 'unknown GSTIN (strict mode)' },
-    ],
-    client: { fn: 'syncGstin', args: `gstin, '29AWGPV7107B1Z1'` },
-  },
+  'GET /eivital/v1.03/Master/gstin/:gstin': gstinApi(
+    'Get GSTIN details',
+    'Returns a taxpayer of the master (any well-formed GSTIN in lenient mode).',
+    'gstinDetails',
+  ),
+  'GET /eivital/v1.03/Master/syncgstin/:gstin': gstinApi(
+    'Sync GSTIN from the common portal',
+    'Refreshes a taxpayer from the GST common portal, then returns it (the way out of a 3029 on a stale status).',
+    'syncGstin',
+  ),
   'POST /eiewb/v1.03/ewaybill': {
     title: 'Generate e-way bill by IRN',
     summary:
