@@ -156,6 +156,18 @@ export const SchemaRegistryCodec = section('SchemaRegistry', 'A Confluent-compat
   timeoutMs: optional(positiveInt, 'one registry request', '10000'),
 });
 
+export const AvroLimitsCodec = section(
+  'AvroLimits',
+  'Sizes a record may declare, checked against the writer schema before anything is allocated; a record over a limit is a dead letter (AVRO_LIMIT) naming the field and the limit.',
+  {
+    maxStringBytes: optional(positiveInt, 'longest `string` value, in bytes', '1048576'),
+    maxBytesLength: optional(positiveInt, 'longest `bytes` value', '1048576'),
+    maxArrayItems: optional(positiveInt, 'most items of one array', '100000'),
+    maxMapEntries: optional(positiveInt, 'most entries of one map', '100000'),
+    maxDepth: optional(positiveInt, 'deepest nesting of records, arrays, maps and unions', '64'),
+  },
+);
+
 export const AvroConfigCodec = section('Avro', 'How the ERP events are encoded.', {
   wireFormat: optional(
     oneOf('WireFormat', ['confluent', 'raw']),
@@ -168,6 +180,7 @@ export const AvroConfigCodec = section('Avro', 'How the ERP events are encoded.'
     'the connector’s schema',
   ),
   registry: optional(SchemaRegistryCodec, 'the schema registry (`confluent` wire format)'),
+  limits: optional(AvroLimitsCodec, 'decode limits (docs/security.md)', 'the defaults of each key'),
 });
 
 export const IrpCredentialCodec = section(

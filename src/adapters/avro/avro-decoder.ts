@@ -14,7 +14,9 @@
  * reader's defaults, ints widen to longs/floats/doubles, and so on.
  *
  * Failures are values:
- * - `undecodable` (a dead letter, raw bytes kept): `AVRO_WIRE_FORMAT`, `AVRO_DECODE`,
+ * - `undecodable` (a dead letter, raw bytes kept): `AVRO_WIRE_FORMAT`, `AVRO_DECODE`, `AVRO_LIMIT` (a
+ *   string, bytes, array or map larger than `avro.limits` allow, or nesting deeper: found by a bounded
+ *   scan before avsc allocates anything, see bounded-scan.ts),
  *   `AVRO_SCHEMA_UNKNOWN` (the registry has no such id), `AVRO_SCHEMA_INCOMPATIBLE` (the writer schema
  *   cannot be read as the reader schema, or is not Avro), `AVRO_SCHEMA_INVALID` (the registry's
  *   schema does not parse);
@@ -31,6 +33,7 @@ import type {
   SchemaReference,
   SchemaSource,
 } from './schema-registry-client.js';
+import { DEFAULT_AVRO_LIMITS, scanAvro, type AvroLimits } from './bounded-scan.js';
 import { parseConfluentFrame } from './wire-format.js';
 
 type Resolver = ReturnType<avro.Type['createResolver']>;
@@ -40,6 +43,8 @@ interface ReadPlan {
   resolver: Resolver | undefined;
   /** For messages: which writer schema this is. */
   writer: string;
+  /** The writer's type: the body is scanned against it within the limits before avsc reads it. */
+  writerType: avro.Type;
 }
 
 type PlanResult = { ok: true; plan: ReadPlan } | { ok: false; failure: Failure; cache: boolean };
@@ -54,6 +59,8 @@ export interface AvroDecoderOptions {
   writerSchema?: AvroSchema;
   /** `confluent` only: where writer schemas come from (a {@link SchemaRegistryClient}). */
   registry?: SchemaSource;
+  /** Size limits enforced before anything is allocated (`avro.limits`). Default: {@link DEFAULT_AVRO_LIMITS}. */
+  limits?: Partial<AvroLimits>;
 }
 
 /** Nested references deeper than this are taken for a cycle the registry let through. */
@@ -69,11 +76,13 @@ export class AvroEventDecoder implements EventDecoder {
   private readonly readerType: avro.Type;
   private readonly rawPlan: ReadPlan | undefined;
   private readonly registry: SchemaSource | undefined;
+  private readonly limits: AvroLimits;
   /** Writer schema id → how to read it. Only answers that can never change are kept. */
   private readonly plans = new Map<number, Promise<PlanResult>>();
 
   constructor(options: AvroDecoderOptions) {
     this.wireFormat = options.wireFormat;
+    this.limits = { ...DEFAULT_AVRO_LIMITS, ...options.limits };
     this.readerType = parseSchema(options.readerSchema, 'reader schema');
     if (options.wireFormat === 'raw') {
       const writerType = options.writerSchema
@@ -101,6 +110,8 @@ export class AvroEventDecoder implements EventDecoder {
   }
 
   private read(plan: ReadPlan, body: Buffer): DecodeResult {
+    const scanned = scanAvro(plan.writerType, body, this.limits);
+    if (!scanned.ok) return undecodable(scanned.code, `not a valid Avro record of ${plan.writer}: ${scanned.message}`);
     let result: { value: unknown; offset: number };
     try {
       result = this.readerType.decode(body, 0, plan.resolver);
@@ -156,9 +167,9 @@ function parseSchema(schema: AvroSchema | string, what: string): avro.Type {
 /** The plan to read `writerType`'s bytes as `readerType`; identical schemas need no resolver. */
 function planFor(readerType: avro.Type, writerType: avro.Type, writer: string): PlanResult {
   if (writerType === readerType || readerType.equals(writerType))
-    return { ok: true, plan: { resolver: undefined, writer } };
+    return { ok: true, plan: { resolver: undefined, writer, writerType } };
   try {
-    return { ok: true, plan: { resolver: readerType.createResolver(writerType), writer } };
+    return { ok: true, plan: { resolver: readerType.createResolver(writerType), writer, writerType } };
   } catch (error) {
     const f = failure('undecodable', 'decode', [
       {

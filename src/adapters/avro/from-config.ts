@@ -37,7 +37,12 @@ export function avroDecoderFromConfig(
   const wireFormat = avro?.wireFormat ?? (avro?.registry ? 'confluent' : 'raw');
   if (wireFormat === 'raw') {
     const writerSchema = avro?.schemaFile ? readSchemaFile(resolvePath(baseDir, avro.schemaFile)) : undefined;
-    const decoder = new AvroEventDecoder({ readerSchema: connector.avroSchema, writerSchema, wireFormat });
+    const decoder = new AvroEventDecoder({
+      readerSchema: connector.avroSchema,
+      writerSchema,
+      wireFormat,
+      limits: avro?.limits,
+    });
     return { decoder, registry: undefined, close: async () => undefined };
   }
   const conf = avro?.registry;
@@ -58,7 +63,12 @@ export function avroDecoderFromConfig(
     password,
     timeoutMs: conf.timeoutMs,
   });
-  const decoder = new AvroEventDecoder({ readerSchema: connector.avroSchema, wireFormat, registry });
+  const decoder = new AvroEventDecoder({
+    readerSchema: connector.avroSchema,
+    wireFormat,
+    registry,
+    limits: avro.limits,
+  });
   return { decoder, registry, close: () => registry.close() };
 }
 

@@ -14,12 +14,15 @@ import type { AvroSchema } from '../../../connectors/types.js';
 import { failure } from '../../pipeline/failures.js';
 import type { EventDecoder } from '../../pipeline/ports.js';
 import { AvroEventDecoder, type DecodeResult } from './avro-decoder.js';
+import type { AvroLimits } from './bounded-scan.js';
 
 export interface JsonDecoderOptions {
   /** The connector's schema. */
   readerSchema: AvroSchema;
   /** The schema the JSON records follow. Default: the reader schema. */
   writerSchema?: AvroSchema;
+  /** Size limits of the Avro path (`avro.limits`). */
+  limits?: Partial<AvroLimits>;
 }
 
 /** The Avro-JSON {@link EventDecoder}; throws at construction for schemas that can never resolve. */
@@ -32,6 +35,7 @@ export class JsonEventDecoder implements EventDecoder {
       readerSchema: options.readerSchema,
       writerSchema: options.writerSchema,
       wireFormat: 'raw',
+      limits: options.limits,
     });
     this.writerType = avro.Type.forSchema((options.writerSchema ?? options.readerSchema) as avro.Schema);
   }

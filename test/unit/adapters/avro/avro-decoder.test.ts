@@ -137,7 +137,8 @@ describe('AvroEventDecoder, raw wire format', () => {
     for (let i = 0; i < 300; i++) {
       const bytes = Buffer.from(Array.from({ length: 1 + (i % 40) }, random));
       const result = await decoder.decode(bytes);
-      if (!result.ok) expect(result.failure.code).toBe('AVRO_DECODE');
+      // Random bytes may also declare a length or count over the decode limits.
+      if (!result.ok) expect(['AVRO_DECODE', 'AVRO_LIMIT']).toContain(result.failure.code);
     }
   });
 });
