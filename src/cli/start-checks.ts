@@ -196,18 +196,31 @@ export async function startChecks(
     ? readPem('irp.signingCertFile', irp.signingCertFile, 'certificate', problems)
     : undefined;
   const credentials: IrpClientConfigInput['credentials'] = [];
+  const credentialFiles = new Map<string, { file: CredentialsFile | undefined; problem: number }>();
   irp.credentials.forEach((c, i) => {
     const at = `irp.credentials[${i}]`;
     let fromFile: Partial<Record<Secret, string>> = {};
+    let fileUsable = false;
     if (c.file) {
-      const file = readCredentialsFile(`${at}.file`, c.file, problems);
-      if (file) {
-        if (!irp.publicKeyFile && file.publicKeyPem) {
+      // Several GSTINs usually share one file (the sandbox's): read and check it once, report it once.
+      let read = credentialFiles.get(c.file);
+      if (read) {
+        if (read.problem >= 0)
+          problems[read.problem] = problems[read.problem]!.replace(
+            /^([^:]*?)\.file:/,
+            `$1.file, [${i}].file:`,
+          );
+      } else {
+        const before = problems.length;
+        const file = readCredentialsFile(`${at}.file`, c.file, problems);
+        read = { file, problem: problems.length > before ? before : -1 };
+        credentialFiles.set(c.file, read);
+        if (file && !irp.publicKeyFile && file.publicKeyPem) {
           const problem = parsePem(`${at}.file`, `${c.file} publicKeyPem`, file.publicKeyPem, 'public key');
           if (problem) problems.push(problem);
           else publicKeyPem ??= file.publicKeyPem;
         }
-        if (!irp.signingCertFile && file.signingCertPem) {
+        if (file && !irp.signingCertFile && file.signingCertPem) {
           const problem = parsePem(
             `${at}.file`,
             `${c.file} signingCertPem`,
@@ -217,14 +230,20 @@ export async function startChecks(
           if (problem) problems.push(problem);
           else signingCertPem ??= file.signingCertPem;
         }
-        if (file.accounts) {
-          const mine = file.accounts.find((a) => a.gstin.toUpperCase() === c.gstin);
-          if (mine) fromFile = mine;
-          else if (SECRETS.some((s) => !c[s]))
-            problems.push(
-              `${at}.file: ${c.file} has accounts for ${file.accounts.map((a) => a.gstin).join(', ') || 'no GSTIN'}, not ${c.gstin}`,
-            );
-        } else fromFile = file;
+      }
+      const file = read.file;
+      if (file?.accounts) {
+        const mine = file.accounts.find((a) => a.gstin.toUpperCase() === c.gstin);
+        if (mine) {
+          fromFile = mine;
+          fileUsable = true;
+        } else if (SECRETS.some((f) => !c[f]))
+          problems.push(
+            `${at}.file: ${c.file} has accounts for ${file.accounts.map((a) => a.gstin).join(', ') || 'no GSTIN'}, not ${c.gstin}`,
+          );
+      } else if (file) {
+        fromFile = file;
+        fileUsable = true;
       }
     }
     const resolved: Partial<Record<Secret, string>> = {};
@@ -237,7 +256,7 @@ export async function startChecks(
       } else if (fromFile[field]) {
         resolved[field] = fromFile[field];
         if (sensitive) secrets.push(fromFile[field]);
-      } else if (c.file && !problems.some((p) => p.startsWith(`${at}.file`)))
+      } else if (fileUsable)
         problems.push(`${at}.${field}: not given (neither a reference nor in ${c.file})`);
     }
     if (SECRETS.every((f) => resolved[f] !== undefined))
@@ -252,7 +271,7 @@ export async function startChecks(
   // A credentials file that could not be read may be where the key was meant to come from.
   if (
     !publicKeyPem &&
-    !problems.some((p) => p.startsWith('irp.publicKeyFile') || /^irp\.credentials\[\d+\]\.file:/.test(p))
+    !problems.some((p) => p.startsWith('irp.publicKeyFile') || /^irp\.credentials\[\d+\]\.file[:,]/.test(p))
   )
     problems.push(
       'irp.publicKeyFile: the IRP public key is required (a PEM file from the portal, or a credentials file that carries publicKeyPem)',

@@ -63,7 +63,7 @@ describe('irp-bridge check-config', () => {
     const r = runCli(['check-config', join(bare, 'config/local/sap.yaml')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /irp\.credentials\[0\]\.file: cannot read .*\.irp-bridge\/sandbox-credentials\.json \(ENOENT\)/,
+      /irp\.credentials\[0\]\.file, \[1\]\.file, \[2\]\.file: cannot read .*\.irp-bridge\/sandbox-credentials\.json \(ENOENT\)/,
     );
   });
 
