@@ -116,10 +116,11 @@ export interface IrpGateway {
   /** Resolves when the IRP becomes usable again (the circuit half-opens), or after `maxWaitMs`. */
   waitUntilAvailable(maxWaitMs: number): Promise<void>;
   /**
-   * For a document past its 30-day reporting window (2305): a finding naming the IRP outage that
-   * overlapped the window, if there was one (so a record made late by an outage says so).
+   * For a document past its 30-day reporting window (2305): a finding saying why it is late — the IRP
+   * outage that overlapped the window, or that the record (Kafka timestamp `receivedAtMs`) arrived
+   * while the window was open — or undefined.
    */
-  explainLate?(docDate: string): FailureDetail | undefined;
+  explainLate?(docDate: string, receivedAtMs?: number): FailureDetail | undefined;
   close(): Promise<void>;
 }
 

@@ -91,11 +91,7 @@ export async function prepare(deps: StageDeps, msg: SourceMessage): Promise<Step
   if (event.kind === 'generate') {
     const result = validateInvoice(event.invoice, { ...deps.validation, now: deps.now() });
     if (!result.valid) {
-      // Past the 30-day window because the IRP was down while the record waited: say so.
-      const late = result.errors.some((e) => e.code === '2305')
-        ? deps.gateway.explainLate?.(event.invoice.DocDtls.Dt)
-        : undefined;
-      const f = failure('validation', 'validate', late ? [...result.errors, late] : result.errors);
+      const f = explainLate(deps, msg, event, failure('validation', 'validate', result.errors));
       return {
         type: 'final',
         output: 'error',
@@ -126,12 +122,27 @@ export async function submit(deps: StageDeps, msg: SourceMessage, event: MappedE
       return { type: 'retry', failure: f };
     default: {
       const payload = event.kind === 'generate' ? event.invoice : event;
+      const g = explainLate(deps, msg, event, f);
       return {
         type: 'final',
         output: 'error',
-        record: errorRecord(deps, msg, f, event.docKey, payload, event.kind),
-        failure: f,
+        record: errorRecord(deps, msg, g, event.docKey, payload, event.kind),
+        failure: g,
       };
     }
   }
+}
+
+/**
+ * A document past its 30-day reporting window (2305, found locally or by the IRP) that arrived in time
+ * or waited out an IRP outage says so: one more finding from the gateway, never silently late.
+ */
+function explainLate(deps: StageDeps, msg: SourceMessage, event: MappedEvent, f: Failure): Failure {
+  if (event.kind !== 'generate' || !f.errors.some((e) => e.code === '2305')) return f;
+  const receivedAt = msg.timestamp !== undefined ? Number(msg.timestamp) : NaN;
+  const late = deps.gateway.explainLate?.(
+    event.invoice.DocDtls.Dt,
+    Number.isFinite(receivedAt) ? receivedAt : undefined,
+  );
+  return late ? { ...f, errors: [...f.errors, late] } : f;
 }

@@ -5,7 +5,7 @@
  * that look-up answers 2283, the IRN is computed from the document details (it is deterministic).
  *
  * It also remembers when the IRP was unavailable, so a document that outlived its 30-day reporting
- * window while it waited (2305) is reported with the outage that made it late.
+ * window while it waited (2305) is reported with the outage that made it late (see `explainLate`).
  */
 import type { CancelEvent, EwbEvent, MappedEvent } from '../../../connectors/types.js';
 import type {
@@ -27,10 +27,6 @@ type Answer = { ok: true; success: IrpSuccess } | { ok: false; failure: Failure 
 function hours(ms: number): string {
   if (ms >= 2 * DAY_MS) return `${Math.round((ms / DAY_MS) * 10) / 10} days`;
   return ms >= 2 * 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.round(ms / 60_000)} min`;
-}
-
-function withDetail(f: Failure, detail: FailureDetail): Failure {
-  return { ...f, errors: [...f.errors, detail] };
 }
 
 function pick(data: Record<string, unknown>): Record<string, unknown> {
@@ -160,31 +156,40 @@ export class ClientIrpGateway implements IrpGateway {
   async submit(event: MappedEvent): Promise<Answer> {
     const answered = await this.dispatch(event);
     this.observe(answered);
-    if (!answered.ok && event.kind === 'generate' && answered.failure.errors.some((e) => e.code === '2305')) {
-      const late = this.explainLate(event.invoice.DocDtls.Dt);
-      if (late) return { ok: false, failure: withDetail(answered.failure, late) };
-    }
     return answered;
   }
 
   /**
-   * For a document past its 30-day reporting window (2305): the outages that overlapped the window, as
-   * one more finding for the errors topic, so a rejection caused by waiting out an IRP outage says so.
+   * For a document past its 30-day reporting window (2305): why it is late, as one more finding for the
+   * errors topic — the IRP outages this process saw that overlapped the window and, when the record's
+   * Kafka timestamp is known, that it arrived while the window was still open. Undefined when neither
+   * applies (the document was simply sent too late).
    */
-  explainLate(docDate: string): FailureDetail | undefined {
+  explainLate(docDate: string, receivedAtMs?: number): FailureDetail | undefined {
     const opened = parseIrpDate(docDate);
     if (!opened) return undefined;
     const closed = opened.getTime() + REPORTING_WINDOW_DAYS * DAY_MS;
     const now = this.now();
     const overlapping = this.outages.filter((o) => o.from < closed && (o.until ?? now) > opened.getTime());
-    if (overlapping.length === 0) return undefined;
-    const spans = overlapping.map(
-      (o) =>
-        `${new Date(o.from).toISOString()} to ${o.until === undefined ? 'now' : new Date(o.until).toISOString()} (${hours((o.until ?? now) - o.from)}, last ${o.code})`,
-    );
+    const arrivedInTime = receivedAtMs !== undefined && receivedAtMs < closed;
+    if (overlapping.length === 0 && !arrivedInTime) return undefined;
+    const parts: string[] = [];
+    if (arrivedInTime)
+      parts.push(
+        `the record reached Kafka at ${new Date(receivedAtMs).toISOString()}, inside the ${REPORTING_WINDOW_DAYS}-day reporting window of its document date ${docDate} (closed ${new Date(closed).toISOString()}), and could only be submitted after it`,
+      );
+    if (overlapping.length > 0)
+      parts.push(
+        `the IRP was unavailable ${overlapping
+          .map(
+            (o) =>
+              `${new Date(o.from).toISOString()} to ${o.until === undefined ? 'now' : new Date(o.until).toISOString()} (${hours((o.until ?? now) - o.from)}, last ${o.code})`,
+          )
+          .join('; ')} while the window ran`,
+      );
     return {
-      code: 'IRP_OUTAGE',
-      message: `the IRP was unavailable ${spans.join('; ')} while the document's ${REPORTING_WINDOW_DAYS}-day reporting window (document date ${docDate}) ran; it closed ${new Date(closed).toISOString()}`,
+      code: overlapping.length > 0 ? 'IRP_OUTAGE' : 'LATE_SUBMISSION',
+      message: parts.join('; '),
       path: 'DocDtls.Dt',
     };
   }

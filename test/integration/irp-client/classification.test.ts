@@ -133,22 +133,27 @@ describe('the 30-day reporting window after a long outage', () => {
     offsetMs = 6 * DAY_MS;
     await admin.clock({ advanceMs: offsetMs });
     await admin.clearFaults();
-    const after = await gateway.submit(event);
-    expect(after).toMatchObject({
-      ok: false,
+    // The record reached Kafka two days after the document date, well inside the window.
+    const arrived = { ...message, timestamp: String(docDate.getTime() + 2 * DAY_MS) };
+    const step = await submit(stageDeps(gateway), arrived, event);
+    expect(step).toMatchObject({
+      type: 'final',
+      output: 'error',
       failure: {
         family: 'rejected',
         code: '2305',
         errors: [
           { code: '2305' },
-          { code: 'IRP_OUTAGE', message: expect.stringMatching(/unavailable .* \(6 days, last HTTP_503\)/) },
+          {
+            code: 'IRP_OUTAGE',
+            message: expect.stringMatching(
+              /reached Kafka at .* inside the 30-day reporting window.*unavailable .* \(6 days, last HTTP_503\)/,
+            ),
+          },
         ],
       },
     });
-    // Local validation says the same for records that waited in Kafka, never submitted.
-    expect(gateway.explainLate(demoInvoice(gstin, { date: docDate }).DocDtls.Dt)).toMatchObject({
-      code: 'IRP_OUTAGE',
-    });
+    expect((await admin.stats())['generate-irn']!.failed).toMatchObject({ '2305': 1 });
   });
 });
 

@@ -82,4 +82,16 @@ describe('a late document after an IRP outage', () => {
       },
     });
   });
+
+  it('without an outage: says the record arrived in time when its Kafka timestamp shows it, else nothing', () => {
+    const now = Date.parse('2025-07-01T06:00:00Z');
+    const gateway = new ClientIrpGateway({} as IrpClient, { now: () => now });
+    const docDate = formatIrpDate(new Date(now - 40 * DAY_MS));
+    expect(gateway.explainLate(docDate, now - 35 * DAY_MS)).toMatchObject({
+      code: 'LATE_SUBMISSION',
+      message: expect.stringContaining('inside the 30-day reporting window'),
+    });
+    expect(gateway.explainLate(docDate, now - 5 * DAY_MS)).toBeUndefined();
+    expect(gateway.explainLate(docDate)).toBeUndefined();
+  });
 });
