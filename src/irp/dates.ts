@@ -58,6 +58,16 @@ export function formatIrpDateTime(instant: Date): string {
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
+/**
+ * `yyyy-MM-dd HH:mm:00` in IST: the instant truncated to its minute. Every response time NIC's samples
+ * show — AckDt, CancelDate, EwbDt, EwbValidTill, TokenExpiry, Cancel EWB's cancelDate — has `:00`
+ * seconds (RECORD.md §2; only the AckDt inside SignedInvoice keeps its seconds).
+ */
+export function formatIrpDateTimeToMinute(instant: Date): string {
+  const ms = instant.getTime();
+  return formatIrpDateTime(new Date(ms - (((ms % 60_000) + 60_000) % 60_000)));
+}
+
 /** `yyyy-MM-dd HH:mm:ss` (IST) → instant; also accepts a `T` separator and a missing seconds field. */
 export function parseIrpDateTime(text: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());

@@ -17,7 +17,7 @@ import { irpRoutes } from './http/irp-routes.js';
 import { createSandboxHttpServer } from './http/server.js';
 import { SandboxStats } from './http/stats.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './http/limits.js';
-import { loadOrCreateKeys } from './keys/key-material.js';
+import { loadOrCreateKeys, selfSignedTlsPair } from './keys/key-material.js';
 import { SEED_TAXPAYERS } from './seed/taxpayers.js';
 import { ensureDemoAccount } from './services/accounts.js';
 import { AuthService } from './services/auth-service.js';
@@ -61,6 +61,12 @@ export interface SandboxOptions {
    * published limits and the estimate reported (src/irp/ewb/distance.ts).
    */
   strictEwbDistance?: boolean;
+  /**
+   * Serve HTTPS: a certificate and key of one's own (PEM), or `'self-signed'` for a certificate made
+   * for localhost on first start and kept in the database (its PEM is in the credentials file as
+   * `tlsCertPem`). NIC's IRP is HTTPS only (TLS 1.2+, RECORD.md §1).
+   */
+  tls?: { certPem: string; keyPem: string } | 'self-signed';
   /** Worker threads for the RSA decryption of logins (default: one per core). */
   rsaWorkers?: number;
   /** Defaults to a silent logger. */
@@ -80,6 +86,8 @@ export interface SandboxCredentials {
   publicKeyPem: string;
   signingCertPem: string;
   adminSecret: string;
+  /** With a self-signed TLS certificate: its PEM, for clients to trust. */
+  tlsCertPem?: string;
 }
 
 export interface RunningSandbox {
@@ -104,6 +112,23 @@ export async function writeCredentialsFile(path: string, credentials: SandboxCre
   await rename(temporary, path);
 }
 
+const TLS_META_KEY = 'tls_self_signed';
+
+/** The self-signed TLS pair of this database, made on first use (so clients keep trusting it). */
+async function storedSelfSignedTls(
+  store: SandboxStore,
+  now: Date,
+): Promise<{ certPem: string; keyPem: string }> {
+  const saved = store.meta.get(TLS_META_KEY);
+  if (saved) return JSON.parse(saved) as { certPem: string; keyPem: string };
+  const pair = await selfSignedTlsPair(now);
+  // Another process on the same file may have made one meanwhile: the first stored wins.
+  store.transaction(() => {
+    if (!store.meta.get(TLS_META_KEY)) store.meta.put(TLS_META_KEY, JSON.stringify(pair));
+  });
+  return JSON.parse(store.meta.get(TLS_META_KEY)!) as { certPem: string; keyPem: string };
+}
+
 export async function createSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = new SandboxClock();
@@ -123,6 +148,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     if (dropped > 0) logger.warn({ dropped }, 'dropped IRN reservations left by an interrupted run');
     const keys = await loadOrCreateKeys(store.keys, clock.now(), options.rsaWorkers);
     store.transaction(() => SEED_TAXPAYERS.forEach((t) => store.taxpayers.insertIfAbsent(t)));
+    const tls = options.tls === 'self-signed' ? await storedSelfSignedTls(store, clock.now()) : options.tls;
     const demo = await ensureDemoAccount(store, clock.nowMs());
 
     const master = new TaxpayerMaster(store.taxpayers, options.strictGstin ?? false);
@@ -186,6 +212,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       portal,
       limits,
+      ...(tls ? { tls } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
@@ -196,7 +223,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       });
     });
     const { port } = http.server.address() as AddressInfo;
-    const baseUrl = `http://${urlHost(host)}:${port}`;
+    const baseUrl = `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
     listeningUrl = baseUrl;
     const credentials: SandboxCredentials = {
       baseUrl,
@@ -209,6 +236,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       signingCertPem: keys.signingCertificatePem,
       adminSecret,
     };
+    if (options.tls === 'self-signed' && tls) credentials.tlsCertPem = tls.certPem;
     if (options.credentialsOut) await writeCredentialsFile(options.credentialsOut, credentials);
     logger.info({ baseUrl, db: options.db ?? ':memory:', gstin: demo.gstin }, 'IRP sandbox ready');
 

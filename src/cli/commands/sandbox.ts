@@ -16,6 +16,12 @@ interface SandboxCommandOptions {
   faultSeed?: string;
   maxBody: string;
   logLevel: string;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  maxConnections?: string;
+  rateLimit?: string;
+  rsaWorkers?: string;
 }
 
 export const DEFAULT_SANDBOX_DB = '.irp-bridge/sandbox.db';
@@ -73,6 +79,15 @@ export function register(program: Command): void {
     .option('--fault-seed <n>', 'seed of the fault generator (overrides the profile\u2019s)')
     .option('--max-body <bytes>', 'largest request body; larger ones get error 5002', String(5 * 1024 * 1024))
     .option('--log-level <level>', 'pino log level (silent, error, warn, info, debug)', 'info')
+    .option(
+      '--tls',
+      'serve HTTPS with a self-signed certificate for localhost (its PEM: tlsCertPem in the credentials file)',
+    )
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
+    .option('--max-connections <n>', 'open connections; more are answered 503 (default 512)')
+    .option('--rate-limit <n>', 'requests per second per client id; more are answered 429 (default 1000)')
+    .option('--rsa-workers <n>', 'worker threads decrypting logins (default: one per core)')
     .action(async (opts: SandboxCommandOptions) => {
       const [{ createSandbox, decodeFaultProfile, sandboxAdmin, writeCredentialsFile }, { pino }] =
         await Promise.all([import('../../sandbox/index.js'), import('pino')]);
@@ -105,6 +120,21 @@ export function register(program: Command): void {
           }
         });
       }
+      if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
+        throw new CliError('--tls-cert and --tls-key go together', 2);
+      const tls =
+        opts.tlsCert && opts.tlsKey
+          ? { certPem: await readInput(opts.tlsCert), keyPem: await readInput(opts.tlsKey) }
+          : opts.tls
+            ? ('self-signed' as const)
+            : undefined;
+      const limits: Record<string, number> = {};
+      if (opts.maxConnections !== undefined)
+        limits.maxConnections = integer('--max-connections', opts.maxConnections, 1);
+      if (opts.rateLimit !== undefined) {
+        limits.requestsPerSecond = integer('--rate-limit', opts.rateLimit, 1);
+        limits.burst = limits.requestsPerSecond;
+      }
       const logger = pino({ level: opts.logLevel, base: { svc: 'irp-sandbox' } });
       const sandbox = await createSandbox({
         host: opts.host,
@@ -118,6 +148,11 @@ export function register(program: Command): void {
         adminSecret: opts.adminSecret ?? process.env.IRP_SANDBOX_ADMIN_SECRET,
         faults,
         maxBodyBytes: integer('--max-body', opts.maxBody, 1024),
+        limits,
+        ...(tls ? { tls } : {}),
+        ...(opts.rsaWorkers !== undefined
+          ? { rsaWorkers: integer('--rsa-workers', opts.rsaWorkers, 1) }
+          : {}),
         logger,
       });
 

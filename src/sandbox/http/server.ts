@@ -11,6 +11,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -50,6 +51,8 @@ export interface HttpDeps {
   maxBodyBytes: number;
   portal?: PortalHandler;
   limits: SandboxLimits;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { certPem: string; keyPem: string };
 }
 
 /**
@@ -77,13 +80,28 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
   const rate = new RateLimiter(deps.limits.requestsPerSecond, deps.limits.burst);
   const inFlight = new Map<string, number>();
 
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
+      if (isBusy(err)) {
+        // Another process held the database past the busy timeout: a transient answer to retry, never
+        // a 500 (the transaction that failed changed nothing).
+        deps.logger.warn({ method: req.method, path: pathOf(req) }, 'database busy');
+        sendJson(res, 503, throttledEnvelope('the database is busy; retry'), { 'retry-after': '1' });
+        return;
+      }
       deps.logger.error({ err, method: req.method, path: pathOf(req) }, 'unhandled sandbox error');
       sendJson(res, 500, failureEnvelope([irpError('5001')]));
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const timeouts = { requestTimeout: 60_000, headersTimeout: 30_000 };
+  const server: Server = deps.tls
+    ? createHttpsServer({ ...timeouts, cert: deps.tls.certPem, key: deps.tls.keyPem }, onRequest)
+    : createServer(timeouts, onRequest);
+  server.on('connection', (socket: Socket) => {
+    if (sockets.size >= deps.limits.maxConnections && deps.tls) {
+      socket.destroy(); // over the cap before the TLS handshake: nothing readable can be said
+      return;
+    }
     if (sockets.size >= deps.limits.maxConnections) {
       // Over the connection cap: one short answer and close, before anything is read or buffered.
       const body = JSON.stringify(
@@ -361,6 +379,11 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
         for (const socket of sockets) socket.destroy();
       }),
   };
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -94,3 +94,37 @@ export async function loadOrCreateKeys(
     signingThumbprint: certificateThumbprint(certificatePem),
   };
 }
+
+/**
+ * A self-signed TLS certificate for `https://localhost` / `127.0.0.1` / `::1` (the sandbox's `--tls`
+ * without a certificate of one's own). Clients trust it by its PEM, which the credentials file carries.
+ */
+export async function selfSignedTlsPair(now: Date): Promise<{ certPem: string; keyPem: string }> {
+  const pair = await newRsaPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(pair.publicKeyPem);
+  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
+  cert.validity.notBefore = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+  cert.validity.notAfter = new Date(now.getTime() + 825 * 24 * 60 * 60 * 1000);
+  const name = [
+    { name: 'commonName', value: 'localhost' },
+    { name: 'organizationName', value: 'irp-bridge sandbox (not NIC)' },
+  ];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
+    },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(pair.privateKeyPem), forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), keyPem: pair.privateKeyPem };
+}

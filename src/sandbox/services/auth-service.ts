@@ -16,7 +16,7 @@ import {
   type AuthCredentials,
   type AuthPayloadResult,
 } from '../../irp/crypto.js';
-import { formatIrpDateTime } from '../../irp/dates.js';
+import { formatIrpDateTimeToMinute } from '../../irp/dates.js';
 import type { SandboxClock } from '../clock.js';
 import type { SandboxKeys } from '../keys/key-material.js';
 import type { SandboxStore } from '../store/index.js';
@@ -198,7 +198,7 @@ export class AuthService {
       UserName: user.userName,
       AuthToken: token.token,
       Sek: encryptSek(token.sek, credentials.appKey),
-      TokenExpiry: formatIrpDateTime(new Date(token.expiresAt)),
+      TokenExpiry: formatIrpDateTimeToMinute(new Date(token.expiresAt)),
     });
   }
 
@@ -219,7 +219,8 @@ export class AuthService {
         gstin,
         sek: generateSek(),
         issuedAt: nowMs,
-        expiresAt: nowMs + this.tokenValidityMs,
+        // To the minute, as NIC's TokenExpiry shows it: the token lives exactly until the time it states.
+        expiresAt: Math.floor((nowMs + this.tokenValidityMs) / 60_000) * 60_000,
       };
       this.store.tokens.insert(token);
       return token;

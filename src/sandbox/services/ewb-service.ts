@@ -3,7 +3,7 @@
  * Get EWB by IRN, and the sandbox-only Cancel EWB.
  */
 import type { IrpErrorDetail } from '../../irp/errors.js';
-import { formatIrpDateTime, istParts } from '../../irp/dates.js';
+import { formatIrpDateTimeToMinute, istParts } from '../../irp/dates.js';
 import { isIrn } from '../../irp/irn.js';
 import type { Invoice } from '../../irp/schema/invoice.js';
 import { getMemberIgnoringCase } from '../../irp/crypto.js';
@@ -62,7 +62,8 @@ function ewbSystemDateTime(instant: Date): string {
   const p = istParts(instant);
   const pad = (n: number) => String(n).padStart(2, '0');
   const hour12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
-  return `${pad(p.day)}/${pad(p.month)}/${p.year} ${pad(hour12)}:${pad(p.minute)}:${pad(p.second)} ${p.hour < 12 ? 'AM' : 'PM'}`;
+  // Seconds are :00, as in NIC's and the e-way-bill system's samples ("20/09/2022 12:10:00 PM").
+  return `${pad(p.day)}/${pad(p.month)}/${p.year} ${pad(hour12)}:${pad(p.minute)}:00 ${p.hour < 12 ? 'AM' : 'PM'}`;
 }
 
 const EWB_NO_BASE = 181_000_000_000;
@@ -163,8 +164,8 @@ export class EwbService {
       EwbNo: ewb.ewbNo,
       Status: ewb.state,
       GenGstin: ewb.gstin,
-      EwbDt: formatIrpDateTime(new Date(ewb.generatedAt)),
-      EwbValidTill: ewb.validTill === null ? null : formatIrpDateTime(new Date(ewb.validTill)),
+      EwbDt: formatIrpDateTimeToMinute(new Date(ewb.generatedAt)),
+      EwbValidTill: ewb.validTill === null ? null : formatIrpDateTimeToMinute(new Date(ewb.validTill)),
     });
   }
 
@@ -204,8 +205,8 @@ export function ewbResponse(ewb: {
 }): EwbResponseData {
   return {
     EwbNo: ewb.ewbNo,
-    EwbDt: formatIrpDateTime(new Date(ewb.generatedAt)),
-    EwbValidTill: ewb.validTill === null ? null : formatIrpDateTime(new Date(ewb.validTill)),
+    EwbDt: formatIrpDateTimeToMinute(new Date(ewb.generatedAt)),
+    EwbValidTill: ewb.validTill === null ? null : formatIrpDateTimeToMinute(new Date(ewb.validTill)),
     Remarks: null,
   };
 }

@@ -4,7 +4,7 @@
  * before it calls — fed with this sandbox's taxpayer master and clock.
  */
 import { findingToErrorDetail, irpError } from '../../irp/errors.js';
-import { formatIrpDateTime, istParts, parseIrpDate } from '../../irp/dates.js';
+import { formatIrpDateTime, formatIrpDateTimeToMinute, istParts, parseIrpDate } from '../../irp/dates.js';
 import { computeIrn, documentKey, isIrn, type DocType } from '../../irp/irn.js';
 import type { Invoice } from '../../irp/schema/invoice.js';
 import { documentIdentity, type validateInvoice } from '../../irp/validate/index.js';
@@ -54,7 +54,7 @@ const DOC_TYPES: readonly DocType[] = ['INV', 'CRN', 'DBN'];
  * inside SignedInvoice keeps them — README §2; the sandbox truncates, NIC was seen rounding up).
  */
 function ackDtToMinute(ackAt: number): string {
-  return formatIrpDateTime(new Date(ackAt - (ackAt % 60_000)));
+  return formatIrpDateTimeToMinute(new Date(ackAt));
 }
 
 /** `InfoDtls` for a request that carried `Irn` (ADDNLNFO: the additional-information code TaxPro's library reads). */
@@ -256,7 +256,7 @@ export class InvoiceService {
       if (this.store.ewbs.findActiveForIrn(irn)) return failure('2230');
       if (nowMs - record.ackAt > this.rules.cancelWindowMs) return failure('2270');
       this.store.irns.markCancelled(irn, nowMs, reason, remark);
-      return success({ Irn: irn, CancelDate: formatIrpDateTime(new Date(nowMs)) });
+      return success({ Irn: irn, CancelDate: formatIrpDateTimeToMinute(new Date(nowMs)) });
     });
   }
 

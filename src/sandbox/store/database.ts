@@ -3,7 +3,7 @@
  * better-sqlite3 is synchronous, so a transaction is one uninterrupted turn of the event loop: that is
  * what makes check-and-insert atomic for concurrent clients (backed by the unique constraints below).
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { documentKey } from '../../irp/irn.js';
@@ -130,11 +130,28 @@ const MIGRATIONS: readonly (string | ((db: SqliteDatabase) => void))[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** How long a connection waits for another's write lock before SQLITE_BUSY (several processes may share a file). */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates the database file readable by its owner only (0600, in a 0700 directory when the directory is
+ * new): it holds private keys, sessions and the demo credentials. SQLite gives its -wal and -shm files
+ * the database file's permissions. An existing file keeps the mode it has.
+ */
+function createPrivateFile(location: string): void {
+  mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(location, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 export function openDatabase(location: string): SqliteDatabase {
-  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  if (location !== ':memory:') createPrivateFile(location);
   const db = new Database(location);
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   if (location !== ':memory:') {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -143,17 +160,25 @@ export function openDatabase(location: string): SqliteDatabase {
   return db;
 }
 
+const userVersion = (db: SqliteDatabase) => db.pragma('user_version', { simple: true }) as number;
+
+/**
+ * Each step runs in an IMMEDIATE transaction that re-reads the version inside it, so two processes
+ * opening a new file at once migrate it once: the second waits for the first's lock, then finds the
+ * step done.
+ */
 function migrate(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const current = userVersion(db);
   if (current > MIGRATIONS.length) {
     throw new Error(`sandbox database schema v${current} is newer than this build (v${MIGRATIONS.length})`);
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
+      if (userVersion(db) > version) return;
       const step = MIGRATIONS[version]!;
       if (typeof step === 'string') db.exec(step);
       else step(db);
       db.pragma(`user_version = ${version + 1}`);
-    })();
+    }).immediate();
   }
 }

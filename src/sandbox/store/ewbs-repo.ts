@@ -80,18 +80,20 @@ export class EwbsRepository {
     ewb: NewEwb,
     allocateEwbNo: () => number,
   ): { created: EwbRecord } | { existing: EwbRecord } {
-    return this.db.transaction(() => {
-      const existing = this.findActiveForIrn(ewb.irn);
-      if (existing) return { existing };
-      const ewbNo = allocateEwbNo();
-      this.db
-        .prepare(
-          `INSERT INTO ewbs (ewb_no, irn, gstin, state, generated_at, valid_till, distance, transport_json)
+    return this.db
+      .transaction(() => {
+        const existing = this.findActiveForIrn(ewb.irn);
+        if (existing) return { existing };
+        const ewbNo = allocateEwbNo();
+        this.db
+          .prepare(
+            `INSERT INTO ewbs (ewb_no, irn, gstin, state, generated_at, valid_till, distance, transport_json)
            VALUES (@ewbNo, @irn, @gstin, 'ACT', @generatedAt, @validTill, @distance, @transportJson)`,
-        )
-        .run({ ...ewb, ewbNo });
-      return { created: this.find(ewbNo)! };
-    })();
+          )
+          .run({ ...ewb, ewbNo });
+        return { created: this.find(ewbNo)! };
+      })
+      .immediate();
   }
 
   markCancelled(ewbNo: number, atMs: number, reason: string, remark: string | null): void {

@@ -39,8 +39,13 @@ export class SandboxStore {
     return this.db;
   }
 
+  /**
+   * Runs `fn` in an IMMEDIATE transaction: the write lock is taken at BEGIN, so two processes on one
+   * file queue on the busy timeout instead of one failing with "database is locked" when a deferred
+   * read transaction tries to become a write (SQLite answers that deadlock with SQLITE_BUSY at once).
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   close(): void {
