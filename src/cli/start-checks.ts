@@ -16,6 +16,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { avroDecoderFromConfig } from '../adapters/avro/from-config.js';
 import { confluentAvailable } from '../adapters/kafka/confluent.js';
 import { describeErrors, resolveSecret, withAbsolutePaths } from '../config/load.js';
+import { splitCertificates } from '../irp/client/signed.js';
 import type { KafkaConnection, SecretRef, SourceConfig } from '../config/source-config.js';
 import type { IrpClientConfigInput } from '../irp/client/index.js';
 import { connectorById, sourceConnector } from '../pipeline/connectors.js';
@@ -79,14 +80,21 @@ function parsePem(
   pem: string,
   kind: 'public key' | 'certificate' | 'private key',
 ): string | undefined {
-  try {
-    if (kind === 'certificate') new X509Certificate(pem);
-    else if (kind === 'private key') createPrivateKey(pem);
-    else createPublicKey(pem);
-    return undefined;
-  } catch (err) {
-    return `${key}: ${path} is not a PEM ${kind} (${(err as Error).message.split('\n')[0]})`;
+  // A certificate file may be a bundle (a CA chain, or NIC's current and earlier signing certificates):
+  // every certificate in it must parse.
+  const blocks = kind === 'certificate' ? splitCertificates(pem) : [];
+  const parts = blocks.length > 1 ? blocks : [pem];
+  for (const [i, part] of parts.entries()) {
+    try {
+      if (kind === 'certificate') new X509Certificate(part);
+      else if (kind === 'private key') createPrivateKey(part);
+      else createPublicKey(part);
+    } catch (err) {
+      const which = parts.length > 1 ? ` (certificate ${i + 1} of ${parts.length})` : '';
+      return `${key}: ${path} is not a PEM ${kind}${which} (${(err as Error).message.split('\n')[0]})`;
+    }
   }
+  return undefined;
 }
 
 function readPem(

@@ -146,6 +146,38 @@ describe('irp-bridge check-config', () => {
     expect(resolved.stderr).not.toContain('s3cret-sasl');
   });
 
+  it('a signing-certificate bundle (NIC rotates) passes whole, and names a broken certificate in it', () => {
+    const cert = sandbox.credentials.signingCertPem;
+    const lines = cert.trim().split('\n');
+    const broken = [lines[0], lines[1]!.replace(/[A-Za-z]/g, 'A'), ...lines.slice(2)].join('\n');
+    writeFileSync(join(dir, 'bundle-good.pem'), `${cert}\n${cert}`);
+    writeFileSync(join(dir, 'bundle-bad.pem'), `${cert}\n${broken}\n`);
+    const base = [
+      'id: x',
+      'connector: sap',
+      'kafka: { brokers: [b:9092], groupId: g, inputTopics: [t] }',
+      'topics: { results: r, errors: e, deadLetter: d }',
+      'irp:',
+      '  baseUrl: http://127.0.0.1:8080',
+      '  publicKeyFile: irp-public-key.pem',
+      '  credentials:',
+      '    - { gstin: 30NDDCF9575L7ZL, file: .irp-bridge/sandbox-credentials.json }',
+    ];
+    const good = runCli([
+      'check-config',
+      config('bundle-good.yaml', [...base, '  signingCertFile: bundle-good.pem']),
+    ]);
+    expect(good.code, good.stderr).toBe(0);
+    const bad = runCli([
+      'check-config',
+      config('bundle-bad.yaml', [...base, '  signingCertFile: bundle-bad.pem']),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /irp\.signingCertFile: .*bundle-bad\.pem is not a PEM certificate \(certificate 2 of 2\)/,
+    );
+  });
+
   it('exits 2 for a missing file', () => {
     expect(runCli(['check-config', join(dir, 'none.yaml')]).code).toBe(2);
   });
