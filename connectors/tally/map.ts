@@ -1,12 +1,25 @@
 /**
  * Tally Prime voucher → IRP. Tally posts GST per duty ledger for the whole voucher, not per item, so
  * the item taxes are rebuilt from each item's GST rate and the ledger totals are spread over them
- * (shared/allocate.ts) — the lines then add up to exactly what Tally posted. See README.md.
+ * (shared/allocate.ts) — the lines then add up to exactly what Tally posted. Ledgers included in the
+ * assessable value (freight, packing, discounts) are apportioned to the items first, as Tally does;
+ * an accounting invoice's income ledgers with HSN/SAC are lines; forex amounts are read at their INR
+ * base; the party ledger's total is reconciled with what was mapped. See README.md.
  */
 import { isUqc } from '../../src/irp/masters/index.js';
 import type { ExpDtls } from '../../src/irp/schema/invoice.js';
 import { allocate } from '../shared/allocate.js';
-import { mul, paise, parseDec, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
+import {
+  div,
+  mul,
+  paise,
+  paiseToDec,
+  parseDec,
+  toNumber,
+  ZERO,
+  type Dec,
+  type Paise,
+} from '../shared/decimal.js';
 import { dateFromCompact, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
@@ -22,26 +35,13 @@ import {
 } from '../shared/invoice.js';
 import { given, Issues } from '../shared/issues.js';
 import { buyerDtls, compact, gstin, sellerDtls, shipDtls, text, type PartyInput } from '../shared/parties.js';
+import { lookup, type TablesOf } from '../shared/site-tables.js';
 import { COUNTRY_NAMES, stateFromName } from '../shared/states.js';
 import type { MapResult } from '../types.js';
-import type { InventoryEntry, TallyVoucherEvent } from './record.js';
-import {
-  TALLY_CANCEL_REASON,
-  TALLY_NATURE_TO_SUPPLY,
-  TALLY_PARENT_TO_DOC_TYPE,
-  TALLY_TRANSPORT_MODE,
-  TALLY_UNIT_TO_UQC,
-  TALLY_VEHICLE_TYPE,
-} from './tables.js';
+import type { InventoryEntry, LedgerEntry, TallyVoucherEvent } from './record.js';
+import { TALLY_CANCEL_REASON, TALLY_TABLES, TALLY_TRANSPORT_MODE, TALLY_VEHICLE_TYPE } from './tables.js';
 
 type Head = 'cgst' | 'sgst' | 'igst' | 'cess';
-const DUTY_HEAD: Readonly<Record<string, Head>> = {
-  'Central Tax': 'cgst',
-  'State Tax': 'sgst',
-  'UT Tax': 'sgst',
-  'Integrated Tax': 'igst',
-  Cess: 'cess',
-};
 
 /** Address lines as Tally keeps them: first line, middle lines, and the city on the last line. */
 function lines3(address: readonly string[]) {
@@ -53,23 +53,54 @@ function lines3(address: readonly string[]) {
   };
 }
 
+/** One invoice line: a stock item, or an income ledger of an accounting invoice (services). */
 interface Item {
-  entry: InventoryEntry;
+  name: string;
+  hsn: string;
+  service: boolean;
+  batch: string | null;
   at: string;
-  qty: Dec;
+  qty: Dec | undefined;
   unit: string | undefined;
-  price: Dec;
+  /** Price per unit; undefined where Tally gives none (income ledgers, foreign-currency rates). */
+  price: Dec | undefined;
+  /** Qty × rate (INR), where a price is given. */
+  gross: Paise;
+  /** The value Tally carries on the line (AMOUNT, INR): gross less the line's discount. */
   taxable: Paise;
+  /** Charges included in the assessable value (freight, packing), apportioned to this line. */
+  charged: Paise;
   rate: Dec;
   cessRate: Dec;
   cessPerUnit: Dec;
 }
 
-export function mapVoucher(r: TallyVoucherEvent): MapResult {
+/**
+ * A Tally amount text: `1180.00`, `-₹ 1,180.00`, or a foreign-currency amount
+ * `-$100.00 @ ₹83.00/$ = -₹8300.00`, whose INR base is the figure after `=` (and the foreign figure
+ * the one before `@`).
+ */
+export function tallyAmount(text: string): { inr: Dec; foreign?: Dec } | undefined {
+  const number = (t: string): Dec | undefined => {
+    const neg = /-/.test(t.replace(/[0-9.,\s]+$/, '')) || /^\s*-/.test(t);
+    const digits = /[0-9][0-9,]*(?:\.[0-9]+)?/.exec(t)?.[0]?.replace(/,/g, '');
+    const d = digits ? parseDec(digits) : undefined;
+    return d && (neg ? { units: -d.units, scale: d.scale } : d);
+  };
+  const eq = text.lastIndexOf('=');
+  if (eq < 0) return (number(text) && { inr: number(text)! }) || undefined;
+  const inr = number(text.slice(eq + 1));
+  const foreign = number(text.slice(0, text.indexOf('@') >= 0 ? text.indexOf('@') : eq));
+  return inr ? { inr, ...(foreign ? { foreign } : {}) } : undefined;
+}
+
+export type TallyTables = TablesOf<typeof TALLY_TABLES>;
+
+export function mapVoucher(r: TallyVoucherEvent, tables: TallyTables): MapResult {
   const issues = new Issues();
   const v = r.VOUCHER;
   const docType =
-    TALLY_PARENT_TO_DOC_TYPE[v.VOUCHERTYPEPARENT] ??
+    lookup(tables.voucherTypes, TALLY_TABLES.voucherTypes, v.VOUCHERTYPEPARENT) ??
     issues.add(
       'MAP_UNKNOWN_DOC_TYPE',
       'VOUCHER.VOUCHERTYPEPARENT',
@@ -121,7 +152,7 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
   }
 
   const supply =
-    TALLY_NATURE_TO_SUPPLY[v.GSTNATUREOFTRANSACTION] ??
+    lookup(tables.natures, TALLY_TABLES.natures, v.GSTNATUREOFTRANSACTION) ??
     issues.add(
       'MAP_INVALID_CODE',
       'VOUCHER.GSTNATUREOFTRANSACTION',
@@ -129,10 +160,20 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     );
   // Tally signs amounts by debit/credit; a credit note runs the other way round from a sale.
   const sign = docType === 'CRN' ? -1n : 1n;
-  const signed = (value: string, path: string): Dec | undefined => {
-    const d = issues.amount(value, path);
-    return d && { units: d.units * sign, scale: d.scale };
+  const read = (value: string, path: string): { inr: Dec; foreign?: Dec } | undefined => {
+    const a = tallyAmount(value);
+    if (!a)
+      return issues.add(
+        'MAP_INVALID_AMOUNT',
+        path,
+        `${path} is not a Tally amount: ${JSON.stringify(value)}`,
+      );
+    const flip = (d: Dec): Dec => ({ units: d.units * sign, scale: d.scale });
+    return { inr: flip(a.inr), ...(a.foreign ? { foreign: flip(a.foreign) } : {}) };
   };
+  const signed = (value: string, path: string): Dec | undefined => read(value, path)?.inr;
+  const stateOf = (name: string | null | undefined) =>
+    lookup(tables.states, TALLY_TABLES.states, name) ?? stateFromName(name);
 
   const co = lines3(r.COMPANY.ADDRESS);
   const seller = sellerDtls(issues, {
@@ -140,7 +181,7 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     name: r.COMPANY.NAME,
     ...co,
     pin: r.COMPANY.PINCODE,
-    state: stateFromName(r.COMPANY.STATENAME),
+    state: stateOf(r.COMPANY.STATENAME),
     stateRaw: r.COMPANY.STATENAME,
     phone: r.COMPANY.PHONE,
     email: r.COMPANY.EMAIL,
@@ -153,7 +194,7 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     },
   });
   const exported = supply !== undefined && isExport(supply);
-  const pos = exported ? '96' : stateFromName(v.PLACEOFSUPPLY);
+  const pos = exported ? '96' : stateOf(v.PLACEOFSUPPLY);
   if (!pos)
     issues.add(
       'MAP_UNKNOWN_STATE',
@@ -165,7 +206,7 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     name: v.PARTYNAME,
     ...lines3(v.BASICBUYERADDRESS),
     pin: v.PARTYPINCODE,
-    state: stateFromName(v.STATENAME),
+    state: stateOf(v.STATENAME),
     stateRaw: v.STATENAME,
     paths: {
       gstin: 'VOUCHER.PARTYGSTIN',
@@ -175,28 +216,42 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
       state: 'VOUCHER.STATENAME',
     },
   };
-  const buyer = supply ? buyerDtls(issues, buyerInput, { exported, pos }) : undefined;
+  const buyer = supply ? buyerDtls(issues, buyerInput, { exported, ...(pos ? { pos } : {}) }) : undefined;
   const c = v.CONSIGNEE;
   const shipTo = c
-    ? shipDtls(issues, {
-        gstin: c.GSTIN,
-        name: c.NAME,
-        ...lines3(c.ADDRESS),
-        pin: c.PINCODE,
-        state: stateFromName(c.STATENAME),
-        stateRaw: c.STATENAME,
-        paths: {
-          gstin: 'VOUCHER.CONSIGNEE.GSTIN',
-          name: 'VOUCHER.CONSIGNEE.NAME',
-          city: 'VOUCHER.CONSIGNEE.ADDRESS',
-          pin: 'VOUCHER.CONSIGNEE.PINCODE',
-          state: 'VOUCHER.CONSIGNEE.STATENAME',
+    ? shipDtls(
+        issues,
+        {
+          gstin: c.GSTIN,
+          name: c.NAME,
+          ...lines3(c.ADDRESS),
+          pin: c.PINCODE,
+          state: stateOf(c.STATENAME),
+          stateRaw: c.STATENAME,
+          paths: {
+            gstin: 'VOUCHER.CONSIGNEE.GSTIN',
+            name: 'VOUCHER.CONSIGNEE.NAME',
+            city: 'VOUCHER.CONSIGNEE.ADDRESS',
+            pin: 'VOUCHER.CONSIGNEE.PINCODE',
+            state: 'VOUCHER.CONSIGNEE.STATENAME',
+          },
         },
-      })
+        { foreign: c.COUNTRYNAME.trim() !== '' && c.COUNTRYNAME.trim().toLowerCase() !== 'india' },
+      )
     : undefined;
 
-  const items = v.ALLINVENTORYENTRIES.map((e, i) =>
-    inventoryItem(issues, e, `VOUCHER.ALLINVENTORYENTRIES[${i}]`, signed),
+  const unitMaster = new Map(
+    v.UNITS.map((u) => [
+      u.NAME.trim().toLowerCase(),
+      given(u.GSTREPUOM)?.split('-')[0]?.trim().toUpperCase(),
+    ]),
+  );
+  const unitOf = (symbol: string) => {
+    const fromMaster = unitMaster.get(symbol.trim().toLowerCase());
+    return fromMaster && isUqc(fromMaster) ? fromMaster : lookup(tables.units, TALLY_TABLES.units, symbol);
+  };
+  const items: (Item | undefined)[] = v.ALLINVENTORYENTRIES.map((e, i) =>
+    inventoryItem(issues, e, `VOUCHER.ALLINVENTORYENTRIES[${i}]`, read, unitOf),
   );
   const header: HeaderMoney = { othChrg: 0, discount: 0, roundOff: 0 };
   const duty: Record<Head, { total: Paise; path: string } | undefined> = {
@@ -205,21 +260,48 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     igst: undefined,
     cess: undefined,
   };
-  let partyTotal: Paise | undefined;
+  const assessableLedgers: { amount: Paise; to: string; byQuantity: boolean; path: string }[] = [];
+  let party: { total: Paise; foreign?: Paise } | undefined;
   v.LEDGERENTRIES.forEach((l, i) => {
-    const path = `VOUCHER.LEDGERENTRIES[${i}].AMOUNT`;
-    const amount = paise(signed(l.AMOUNT, path) ?? ZERO);
-    const head = DUTY_HEAD[l.TAXTYPE];
-    if (l.ISPARTYLEDGER === 'Yes') partyTotal = -amount;
+    const at = `VOUCHER.LEDGERENTRIES[${i}]`;
+    const path = `${at}.AMOUNT`;
+    const a = read(l.AMOUNT, path);
+    const amount = paise(a?.inr ?? ZERO);
+    const head = lookup(tables.dutyHeads, TALLY_TABLES.dutyHeads, l.TAXTYPE);
+    if (l.ISPARTYLEDGER === 'Yes')
+      party = { total: -amount, ...(a?.foreign ? { foreign: -paise(a.foreign) } : {}) };
     else if (head) duty[head] = { total: (duty[head]?.total ?? 0) + amount, path };
     else if (l.TAXTYPE === 'TCS') header.othChrg += amount;
+    else if (given(l.TAXTYPE))
+      issues.add(
+        'MAP_UNKNOWN_TAX',
+        `${at}.TAXTYPE`,
+        `duty ledger ${JSON.stringify(l.LEDGERNAME)} of tax type ${JSON.stringify(l.TAXTYPE)} has no IRP field (dutyHeads table)`,
+      );
     else if (l.LEDGERTYPE === 'Invoice Rounding') header.roundOff += amount;
+    else if (given(l.HSNCODE) && given(l.GSTRATE))
+      items.push(ledgerItem(issues, l, at, amount)); // an accounting invoice's income ledger
+    else if (l.APPROPRIATEFOR.trim().toUpperCase() === 'GST')
+      // Included in the assessable value: Tally spreads it over the items before computing GST.
+      assessableLedgers.push({
+        amount,
+        to: l.GSTAPPROPRIATETO.trim().toLowerCase(),
+        byQuantity: l.EXCISEALLOCTYPE.trim().toLowerCase() === 'based on quantity',
+        path,
+      });
     else if (amount < 0) header.discount -= amount;
     else header.othChrg += amount;
   });
+  if (items.length === 0)
+    issues.add(
+      'MAP_MISSING_FIELD',
+      'VOUCHER.ALLINVENTORYENTRIES',
+      'the voucher has no stock items and no income ledger with HSN/SAC and GST rate (an accounting invoice needs them on its sales ledger)',
+    );
 
   let lines: Line[] | undefined;
-  if (supply && items.every((x): x is Item => x !== undefined)) {
+  if (supply && items.length > 0 && items.every((x): x is Item => x !== undefined)) {
+    for (const a of assessableLedgers) appropriate(issues, items, a);
     const withoutPayment = supply === 'SEZWOP' || supply === 'EXPWOP';
     const anyDuty = Object.values(duty).some(Boolean);
     const intra = anyDuty
@@ -229,7 +311,7 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
       !anyDuty &&
       !withoutPayment &&
       v.ISREVERSECHARGEAPPLICABLE !== 'Yes' &&
-      items.some((x) => x.rate.units !== 0n)
+      items.some((x) => x.rate.units !== 0n && x.taxable !== 0)
     )
       issues.add(
         'MAP_TAX_MISMATCH',
@@ -245,15 +327,22 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     lines = buildLines(issues, items, { withoutPayment, intra, duty });
   }
 
-  if (
-    lines &&
-    partyTotal !== undefined &&
-    v.ISREVERSECHARGEAPPLICABLE !== 'Yes' &&
-    issues.errors.length === 0
-  )
-    reconcile(issues, lines, header, {
-      total: { value: partyTotal, path: 'VOUCHER.LEDGERENTRIES[party].AMOUNT' },
-    });
+  if (lines && party !== undefined && issues.errors.length === 0)
+    reconcile(
+      issues,
+      lines,
+      header,
+      { total: { value: party.total, path: 'VOUCHER.LEDGERENTRIES[party].AMOUNT' } },
+      { reverseCharge: v.ISREVERSECHARGEAPPLICABLE === 'Yes' },
+    );
+  if (party?.foreign !== undefined) header.totInvValFc = party.foreign / 100;
+  checkTaxHeads(issues, {
+    supply,
+    sellerState: seller?.Stcd,
+    pos,
+    lines,
+    posPath: 'VOUCHER.PLACEOFSUPPLY',
+  });
 
   const preceding = precedingInvoice(
     issues,
@@ -287,13 +376,6 @@ export function mapVoucher(r: TallyVoucherEvent): MapResult {
     });
   }
 
-  checkTaxHeads(issues, {
-    supply,
-    sellerState: seller?.Stcd,
-    pos: buyer?.Pos,
-    lines,
-    posPath: 'VOUCHER.PLACEOFSUPPLY',
-  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({
@@ -318,11 +400,12 @@ function inventoryItem(
   issues: Issues,
   e: InventoryEntry,
   at: string,
-  signed: (v: string, p: string) => Dec | undefined,
+  read: (v: string, p: string) => { inr: Dec; foreign?: Dec } | undefined,
+  unitOf: (symbol: string) => string | undefined,
 ): Item | undefined {
   const before = issues.errors.length;
-  const q = /^\s*(-?[\d.]+)\s*(.*?)\s*$/.exec(e.BILLEDQTY);
-  const qtyDec = q ? parseDec(q[1]!) : undefined;
+  const q = /^\s*(-?[\d.,]+)\s*(.*?)\s*$/.exec(e.BILLEDQTY);
+  const qtyDec = q ? parseDec(q[1]!.replace(/,/g, '')) : undefined;
   if (!qtyDec)
     issues.add(
       'MAP_INVALID_AMOUNT',
@@ -332,26 +415,100 @@ function inventoryItem(
   // Quantities carry the voucher's sign like amounts do.
   const qty = qtyDec && qtyDec.units < 0n ? { units: -qtyDec.units, scale: qtyDec.scale } : qtyDec;
   const symbol = q?.[2] || e.RATE.split('/')[1]?.trim() || '';
-  const unit = TALLY_UNIT_TO_UQC[symbol.toLowerCase().replace(/\./g, '')];
-  if (!unit || !isUqc(unit))
-    issues.add('MAP_UNKNOWN_UNIT', `${at}.BILLEDQTY`, `unit ${JSON.stringify(symbol)} has no UQC`);
-  const price = issues.amount(e.RATE.split('/')[0], `${at}.RATE`);
-  const taxable = signed(e.AMOUNT, `${at}.AMOUNT`);
+  const unit = unitOf(symbol);
+  if (!unit) issues.add('MAP_UNKNOWN_UNIT', `${at}.BILLEDQTY`, `unit ${JSON.stringify(symbol)} has no UQC`);
+  const amount = read(e.AMOUNT, `${at}.AMOUNT`);
+  // A rate in a foreign currency (`$2.40/Nos`) is not an INR price: the INR value is the AMOUNT's base.
+  const priceText = e.RATE.split('/')[0] ?? '';
+  const price = amount?.foreign
+    ? undefined
+    : issues.amount(priceText.replace(/[^0-9.,-]/g, '').replace(/,/g, ''), `${at}.RATE`);
   const rate = issues.amount(e.GSTRATE, `${at}.GSTRATE`);
   const hsn = (e.HSNCODE ?? '').replace(/\D/g, '');
   if (!hsn) issues.add('MAP_MISSING_FIELD', `${at}.HSNCODE`, 'HSN/SAC of the stock item is required');
-  if (issues.errors.length > before || !qty || !price || !taxable || !rate) return undefined;
+  if (issues.errors.length > before || !qty || !amount || !rate) return undefined;
+  const taxable = paise(amount.inr);
+  const gross = price ? paise(mul(qty, price)) : taxable;
+  if (gross < taxable)
+    issues.add('MAP_INVALID_AMOUNT', `${at}.AMOUNT`, `amount ${e.AMOUNT} exceeds quantity × rate`);
   return {
-    entry: e,
+    name: e.STOCKITEMNAME,
+    hsn,
+    service: e.GSTTYPEOFSUPPLY === 'Services',
+    batch: e.BATCHNAME,
     at,
     qty,
     unit,
     price,
-    taxable: paise(taxable),
+    gross,
+    taxable,
+    charged: 0,
     rate,
     cessRate: (e.CESSRATE && parseDec(e.CESSRATE)) || ZERO,
     cessPerUnit: (e.CESSRATEPERUNIT && parseDec(e.CESSRATEPERUNIT)) || ZERO,
   };
+}
+
+/** An income ledger carrying HSN/SAC and a GST rate: a line of an accounting invoice (no stock item). */
+function ledgerItem(issues: Issues, l: LedgerEntry, at: string, amount: Paise): Item | undefined {
+  const rate = issues.amount(l.GSTRATE, `${at}.GSTRATE`);
+  const hsn = (l.HSNCODE ?? '').replace(/\D/g, '');
+  if (!rate) return undefined;
+  return {
+    name: l.LEDGERNAME,
+    hsn,
+    service: l.GSTTYPEOFSUPPLY === 'Services' || hsn.startsWith('99'),
+    batch: null,
+    at,
+    qty: undefined,
+    unit: undefined,
+    price: undefined,
+    gross: amount,
+    taxable: amount,
+    charged: 0,
+    rate,
+    cessRate: ZERO,
+    cessPerUnit: ZERO,
+  };
+}
+
+/**
+ * Spreads a ledger included in the assessable value over the items it is appropriated to (goods,
+ * services or both), by value or by quantity, as Tally does before it computes GST; the shares are
+ * rounded to the paisa and the remainder goes to the largest items, so they add up to the ledger.
+ */
+function appropriate(
+  issues: Issues,
+  items: Item[],
+  a: { amount: Paise; to: string; byQuantity: boolean; path: string },
+): void {
+  const to = items.filter((x) => (a.to === 'goods' ? !x.service : a.to === 'services' ? x.service : true));
+  const weights = to.map((x) => (a.byQuantity ? (x.qty ? toNumber(x.qty, 3) : 0) : x.taxable));
+  const total = weights.reduce((s, w) => s + w, 0);
+  if (to.length === 0 || total === 0) {
+    issues.add(
+      'MAP_UNMAPPED_AMOUNT',
+      a.path,
+      `a ledger included in the assessable value of ${a.to || 'the items'}, but the voucher has no such item to carry it`,
+    );
+    return;
+  }
+  const exact = weights.map((w) => (a.amount * w) / total);
+  const shares = exact.map((x) => Math.trunc(x));
+  let rest = a.amount - shares.reduce((s, v) => s + v, 0);
+  const order = exact
+    .map((x, i) => ({ i, frac: Math.abs(x - Math.trunc(x)) }))
+    .sort((p, q) => q.frac - p.frac);
+  for (let k = 0; rest !== 0; k++) {
+    const step = Math.sign(rest);
+    shares[order[k % order.length]!.i]! += step;
+    rest -= step;
+  }
+  to.forEach((x, i) => {
+    // A charge raises the line's value (TotAmt); a discount ledger becomes part of its Discount.
+    if (shares[i]! > 0) x.charged += shares[i]!;
+    x.taxable += shares[i]!;
+  });
 }
 
 function buildLines(
@@ -372,7 +529,7 @@ function buildLines(
   const exactIgst = o.withoutPayment || o.intra ? none : items.map((x) => pct(x.taxable, x.rate));
   const exactHalf = o.withoutPayment || !o.intra ? none : items.map((x) => pct(x.taxable, x.rate, true));
   const exactCess = o.withoutPayment ? none : items.map((x) => pct(x.taxable, x.cessRate));
-  const nonAdvl = items.map((x) => (o.withoutPayment ? 0 : paise(mul(x.qty, x.cessPerUnit))));
+  const nonAdvl = items.map((x) => (o.withoutPayment || !x.qty ? 0 : paise(mul(x.qty, x.cessPerUnit))));
 
   const spread = (head: Head, exact: readonly Dec[], reserved = 0): Paise[] | undefined => {
     const d = o.duty[head];
@@ -397,22 +554,23 @@ function buildLines(
   if (!igst || !cgst || !sgst || !cess) return undefined;
 
   return items.map((x, i) => {
-    const gross = paise(mul(x.qty, x.price));
+    const gross = x.gross + x.charged;
     const discount = gross - x.taxable;
-    if (discount < 0)
-      issues.add('MAP_INVALID_AMOUNT', `${x.at}.AMOUNT`, `amount ${x.entry.AMOUNT} exceeds quantity × rate`);
     return {
       facts: compact({
         SlNo: String(i + 1),
-        PrdDesc: text(x.entry.STOCKITEMNAME, 3, 300),
-        IsServc: x.entry.GSTTYPEOFSUPPLY === 'Services' ? 'Y' : 'N',
-        HsnCd: (x.entry.HSNCODE ?? '').replace(/\D/g, ''),
-        Qty: toNumber(x.qty, 3),
+        PrdDesc: text(x.name, 3, 300),
+        IsServc: x.service ? 'Y' : 'N',
+        HsnCd: x.hsn,
+        Qty: x.qty ? toNumber(x.qty, 3) : undefined,
         Unit: x.unit,
-        UnitPrice: toNumber(x.price, 3),
+        UnitPrice: toNumber(
+          x.price ?? (x.qty && x.qty.units !== 0n ? div(paiseToDec(x.gross), x.qty, 3) : paiseToDec(x.gross)),
+          3,
+        ),
         GstRt: o.withoutPayment ? 0 : toNumber(x.rate, 3),
         CesRt: o.withoutPayment ? 0 : toNumber(x.cessRate, 3),
-        BchDtls: text(x.entry.BATCHNAME, 3, 20) ? { Nm: text(x.entry.BATCHNAME, 3, 20)! } : undefined,
+        BchDtls: text(x.batch, 3, 20) ? { Nm: text(x.batch, 3, 20)! } : undefined,
       }),
       money: {
         ...NO_MONEY,

@@ -20,6 +20,12 @@ export interface LedgerEntry {
   TAXTYPE: string;
   LEDGERTYPE: string;
   AMOUNT: string;
+  APPROPRIATEFOR: string;
+  GSTAPPROPRIATETO: string;
+  EXCISEALLOCTYPE: string;
+  HSNCODE: string | null;
+  GSTRATE: string | null;
+  GSTTYPEOFSUPPLY: string | null;
 }
 
 export interface Voucher {
@@ -44,6 +50,7 @@ export interface Voucher {
     ADDRESS: string[];
     STATENAME: string;
     PINCODE: string;
+    COUNTRYNAME: string;
   } | null;
   ORIGINALINVOICENO: string | null;
   ORIGINALINVOICEDATE: string | null;
@@ -54,6 +61,7 @@ export interface Voucher {
   IRN: string | null;
   ALLINVENTORYENTRIES: InventoryEntry[];
   LEDGERENTRIES: LedgerEntry[];
+  UNITS: { NAME: string; GSTREPUOM: string | null }[];
 }
 
 export interface TallyVoucherEvent {

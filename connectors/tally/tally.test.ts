@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isUqc } from '../../src/irp/masters/index.js';
 import { allocate } from '../shared/allocate.js';
 import { parseDec } from '../shared/decimal.js';
+import { documentedSuite } from '../testkit/documented.js';
 import { goldenSuite } from '../testkit/golden-suite.js';
 import { TALLY_UNIT_TO_UQC } from './tables.js';
 
 goldenSuite('tally');
+documentedSuite('tally');
 
 describe('tally tables', () => {
   it('translates every unit symbol to a UQC of the master', () => {

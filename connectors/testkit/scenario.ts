@@ -189,7 +189,9 @@ export function compute(s: Scenario): Computed {
     lines.reduce((t, l) => t + l.taxable + l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl + l.tcs, 0) +
     freight -
     headerDiscount;
-  const roundOff = s.roundToRupee ? roundOffToRupee(before) : 0;
+  // The ERP rounds what the recipient pays it: under reverse charge, the amount without the GST.
+  const gst = lines.reduce((t, l) => t + l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl, 0);
+  const roundOff = s.roundToRupee ? roundOffToRupee(s.reverseCharge ? before - gst : before) : 0;
   return {
     lines,
     intra,

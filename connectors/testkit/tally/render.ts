@@ -74,8 +74,16 @@ export function renderTally(s: Scenario): TallyVoucherEvent {
   const wop = withoutPayment(s);
 
   const ledgers: LedgerEntry[] = [];
+  const plain = {
+    APPROPRIATEFOR: '',
+    GSTAPPROPRIATETO: '',
+    EXCISEALLOCTYPE: '',
+    HSNCODE: null,
+    GSTRATE: null,
+    GSTTYPEOFSUPPLY: null,
+  };
   const ledger = (LEDGERNAME: string, TAXTYPE: string, amount: Paise, LEDGERTYPE = '') =>
-    ledgers.push({ LEDGERNAME, ISPARTYLEDGER: 'No', TAXTYPE, LEDGERTYPE, AMOUNT: amt(amount) });
+    ledgers.push({ LEDGERNAME, ISPARTYLEDGER: 'No', TAXTYPE, LEDGERTYPE, AMOUNT: amt(amount), ...plain });
   let taxes = 0;
   if (!wop && !s.reverseCharge) {
     const add = (name: string, type: string, v: Paise) => {
@@ -111,6 +119,7 @@ export function renderTally(s: Scenario): TallyVoucherEvent {
     TAXTYPE: '',
     LEDGERTYPE: '',
     AMOUNT: amt(-(before + roundOff)),
+    ...plain,
   });
 
   const ship = s.shipTo;
@@ -149,6 +158,7 @@ export function renderTally(s: Scenario): TallyVoucherEvent {
             ADDRESS: address(ship),
             STATENAME: stateOf(ship),
             PINCODE: String(ship.pin),
+            COUNTRYNAME: ship.country === 'IN' ? 'India' : lookup(COUNTRY, ship.country, 'country name'),
           }
         : null,
       ORIGINALINVOICENO: s.preceding?.docNo ?? null,
@@ -176,6 +186,7 @@ export function renderTally(s: Scenario): TallyVoucherEvent {
         };
       }),
       LEDGERENTRIES: ledgers,
+      UNITS: [],
     },
     CANCEL: s.cancel
       ? {
