@@ -171,7 +171,6 @@ export function mapVoucher(r: TallyVoucherEvent, tables: TallyTables): MapResult
     const flip = (d: Dec): Dec => ({ units: d.units * sign, scale: d.scale });
     return { inr: flip(a.inr), ...(a.foreign ? { foreign: flip(a.foreign) } : {}) };
   };
-  const signed = (value: string, path: string): Dec | undefined => read(value, path)?.inr;
   const stateOf = (name: string | null | undefined) =>
     lookup(tables.states, TALLY_TABLES.states, name) ?? stateFromName(name);
 
