@@ -9,7 +9,7 @@ import type { SandboxCredentials } from '../src/sandbox/index.js';
 /** The sandbox's credentials file. */
 export type Credentials = SandboxCredentials;
 
-export async function startSandboxProcess(): Promise<{
+export async function startSandboxProcess(extraArgs: readonly string[] = []): Promise<{
   credentials: Credentials;
   stop: () => Promise<void>;
 }> {
@@ -18,7 +18,19 @@ export async function startSandboxProcess(): Promise<{
   const bin = fileURLToPath(new URL('../bin/irp-bridge.mjs', import.meta.url));
   const child = spawn(
     process.execPath,
-    [bin, 'sandbox', '--port', '0', '--db', ':memory:', '--credentials-out', out, '--log-level', 'silent'],
+    [
+      bin,
+      'sandbox',
+      '--port',
+      '0',
+      '--db',
+      ':memory:',
+      '--credentials-out',
+      out,
+      '--log-level',
+      'silent',
+      ...extraArgs,
+    ],
     {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
