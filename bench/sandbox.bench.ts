@@ -53,6 +53,15 @@ class LoadClient {
   sek: Buffer = Buffer.alloc(0);
   constructor(readonly c: Credentials) {}
 
+  private clientHeaders(): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      client_id: this.c.clientId,
+      client_secret: this.c.clientSecret,
+      Gstin: this.c.gstin,
+    };
+  }
+
   async login(): Promise<void> {
     const appKey = generateAppKey();
     const body = buildAuthPayloadV104(
@@ -61,12 +70,7 @@ class LoadClient {
     );
     const res = await fetch(`${this.c.baseUrl}/eivital/v1.04/auth`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        client_id: this.c.clientId,
-        client_secret: this.c.clientSecret,
-        Gstin: this.c.gstin,
-      },
+      headers: this.clientHeaders(),
       body: JSON.stringify(body),
     });
     const env = (await res.json()) as { Status: number; Data: { AuthToken: string; Sek: string } };
@@ -84,14 +88,7 @@ class LoadClient {
     };
     const res = await fetch(`${this.c.baseUrl}/eicore/v1.03/Invoice`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        client_id: this.c.clientId,
-        client_secret: this.c.clientSecret,
-        Gstin: this.c.gstin,
-        user_name: this.c.userName,
-        AuthToken: this.token,
-      },
+      headers: { ...this.clientHeaders(), user_name: this.c.userName, AuthToken: this.token },
       body: JSON.stringify({ Data: encryptJsonPayload(this.sek, inv) }),
     });
     const env = (await res.json()) as { Status: number; ErrorDetails: unknown };

@@ -36,28 +36,65 @@ async function newRsaPair(): Promise<{ publicKeyPem: string; privateKeyPem: stri
   return { publicKeyPem: publicKey, privateKeyPem: privateKey };
 }
 
-function selfSignedCertificate(publicKeyPem: string, privateKeyPem: string, now: Date): string {
+interface CertificateSpec {
+  subject: { name: string; value: string }[];
+  extensions: object[];
+  validDays: number;
+}
+
+function selfSignedCertificate(
+  publicKeyPem: string,
+  privateKeyPem: string,
+  now: Date,
+  spec: CertificateSpec = SIGNING_CERTIFICATE,
+): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   // A positive serial: a leading 0x00..0x7f byte keeps the DER INTEGER non-negative.
   cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
   cert.validity.notBefore = new Date(now.getTime() - 24 * 60 * 60 * 1000);
-  cert.validity.notAfter = new Date(now.getTime() + 10 * 365 * 24 * 60 * 60 * 1000);
-  const name = [
-    { name: 'commonName', value: 'irp-bridge sandbox e-invoice signer' },
-    { name: 'organizationName', value: 'irp-bridge sandbox (not NIC)' },
-    { name: 'countryName', value: 'IN' },
-  ];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
-  ]);
+  cert.validity.notAfter = new Date(now.getTime() + spec.validDays * 24 * 60 * 60 * 1000);
+  cert.setSubject(spec.subject);
+  cert.setIssuer(spec.subject);
+  cert.setExtensions(spec.extensions);
   cert.sign(forge.pki.privateKeyFromPem(privateKeyPem), forge.md.sha256.create());
   // forge writes CRLF line ends; the rest of the PEMs (and the credentials file) use LF.
   return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
 }
+
+const SIGNING_CERTIFICATE: CertificateSpec = {
+  subject: [
+    { name: 'commonName', value: 'irp-bridge sandbox e-invoice signer' },
+    { name: 'organizationName', value: 'irp-bridge sandbox (not NIC)' },
+    { name: 'countryName', value: 'IN' },
+  ],
+  extensions: [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
+  ],
+  validDays: 10 * 365,
+};
+
+const TLS_CERTIFICATE: CertificateSpec = {
+  subject: [
+    { name: 'commonName', value: 'localhost' },
+    { name: 'organizationName', value: 'irp-bridge sandbox (not NIC)' },
+  ],
+  extensions: [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
+    },
+  ],
+  validDays: 825,
+};
 
 async function ensure(
   repo: KeysRepository,
@@ -101,30 +138,8 @@ export async function loadOrCreateKeys(
  */
 export async function selfSignedTlsPair(now: Date): Promise<{ certPem: string; keyPem: string }> {
   const pair = await newRsaPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(pair.publicKeyPem);
-  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
-  cert.validity.notBefore = new Date(now.getTime() - 24 * 60 * 60 * 1000);
-  cert.validity.notAfter = new Date(now.getTime() + 825 * 24 * 60 * 60 * 1000);
-  const name = [
-    { name: 'commonName', value: 'localhost' },
-    { name: 'organizationName', value: 'irp-bridge sandbox (not NIC)' },
-  ];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [
-        { type: 2, value: 'localhost' },
-        { type: 7, ip: '127.0.0.1' },
-        { type: 7, ip: '::1' },
-      ],
-    },
-  ]);
-  cert.sign(forge.pki.privateKeyFromPem(pair.privateKeyPem), forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), keyPem: pair.privateKeyPem };
+  return {
+    certPem: selfSignedCertificate(pair.publicKeyPem, pair.privateKeyPem, now, TLS_CERTIFICATE),
+    keyPem: pair.privateKeyPem,
+  };
 }
