@@ -15,11 +15,13 @@ import type { SourceConfig } from '../config/source-config.js';
 import { createIrpClient, type IrpClient } from '../irp/client/index.js';
 import { UnknownTopicError, type TopicReader } from '../operator/ports.js';
 import { sourceConnector } from '../pipeline/connectors.js';
-import type { OutputSink } from '../pipeline/ports.js';
+import type { InvoiceSource, OutputSink } from '../pipeline/ports.js';
+import type { PipelineRunner } from '../pipeline/runner.js';
 import type { StageDeps } from '../pipeline/stages.js';
 import { CliError } from './io.js';
 import type { ResolvedSource } from './start-checks.js';
-import { resolveSource, stageDeps } from './wiring.js';
+import { buildRunner, resolveSource, stageDeps } from './wiring.js';
+import { createPipelineMetrics } from '../ops/metrics.js';
 
 export interface OperatorSource {
   config: SourceConfig;
@@ -61,13 +63,23 @@ export async function loadOperatorSource(
   };
 }
 
+/**
+ * The Kafka client of the operator's commands. kafkajs logs the broker states it retries through (a
+ * coordinator still loading) as errors; a failure that matters reaches the command as one, so at the
+ * default level (`error`) its own log lines are held back; `--log-level warn` (or lower) shows them.
+ */
+function kafka(src: OperatorSource) {
+  const level = src.log.level === 'error' ? 'fatal' : src.log.level;
+  return kafkajsClient(src.resolved.kafka, src.log.child({ component: 'kafka' }, { level }));
+}
+
 export function topicReader(src: OperatorSource): TopicReader {
-  return new KafkajsTopicReader(kafkajsClient(src.resolved.kafka, src.log));
+  return new KafkajsTopicReader(kafka(src));
 }
 
 /** An idempotent producer (acks=all) to the source's output topics. */
 export function outputSink(src: OperatorSource): OutputSink {
-  return new KafkajsSink(kafkajsClient(src.resolved.kafka, src.log));
+  return new KafkajsSink(kafka(src));
 }
 
 export interface OperatorStages {
@@ -97,6 +109,19 @@ export function operatorStages(src: OperatorSource): OperatorStages {
       await close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The source's runner over `source` and `sink`, at-least-once whatever the config says: an operator's
+ * source (a list, files) has no consumer group whose offsets a transaction could carry. Replays of
+ * what was already registered come back from the IRP as 2150 and are recovered.
+ */
+export function operatorRunner(
+  src: OperatorSource,
+  parts: { source: InvoiceSource; sink: OutputSink; stages: StageDeps },
+): PipelineRunner {
+  const config = { ...src.config, pipeline: { ...src.config.pipeline, mode: 'at-least-once' as const } };
+  return buildRunner(config, parts, createPipelineMetrics(undefined, false), src.log);
 }
 
 /** Topic errors as the one line a user should see; anything else as a Kafka failure. */

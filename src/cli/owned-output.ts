@@ -129,3 +129,41 @@ export function assertReplaceable(path: string, what: string, isOurs: (content: 
   }
   if (!isOurs(content)) throw new CliError(`refusing to overwrite ${path}: it exists and is not ${what}`, 2);
 }
+
+const STATE_MARKER = '.irp-bridge-state.json';
+
+/**
+ * A state directory a command keeps between runs (a backfill's offsets): a new or empty one is taken and
+ * marked; a non-empty one only when its marker says `command` made it for `owner` (a source id), and then
+ * nothing in it is removed — the command resumes from what it wrote there. Throws a CliError (exit 2)
+ * otherwise.
+ */
+export function claimStateDir(dir: string, command: string, owner: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new CliError(`${dir} exists and is not a directory`, 2);
+  mkdirSync(dir, { recursive: true });
+  const marker = join(dir, STATE_MARKER);
+  if (listFiles(dir).length === 0) {
+    writeFileSync(
+      marker,
+      `${JSON.stringify({ command, owner, created: new Date().toISOString() }, null, 2)}\n`,
+    );
+    return;
+  }
+  let m: { command?: unknown; owner?: unknown } | undefined;
+  try {
+    m = JSON.parse(readFileSync(marker, 'utf8')) as { command?: unknown; owner?: unknown };
+  } catch {
+    m = undefined;
+  }
+  if (!m || m.command !== command)
+    throw new CliError(
+      `refusing to use ${dir} as state: it is not empty and was not made by irp-bridge ${command} (give a new or empty directory)`,
+      2,
+    );
+  if (m.owner !== owner)
+    throw new CliError(
+      `refusing to use ${dir} as state: it holds the ${command} state of source ${String(m.owner)}, not ${owner}`,
+      2,
+    );
+}

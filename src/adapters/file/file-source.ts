@@ -2,11 +2,14 @@
  * invoice-source over a local file, for the embedded demo and for replaying an export: no broker, one
  * partition, and a side file that remembers how far the pipeline got so a re-run resumes there.
  *
- * Two formats:
- * - `ndjson` (`.ndjson`, `.jsonl`, anything not `.avro`): one record per line in the Avro JSON
+ * Three formats:
+ * - `ndjson` (`.ndjson`, `.jsonl`, anything not `.avro` or `.json`): one record per line in the Avro JSON
  *   encoding; a message's value is the line's bytes, for {@link JsonEventDecoder}. Blank lines are not
  *   records. Each message carries the header `irp-bridge.source.line` (1-based), so a dead letter
  *   points at the line to fix.
+ * - `json` (`.json`): the connector's JSON (natural JSON, for {@link NaturalJsonEventDecoder}) — a file
+ *   holding one JSON array of records (read whole; each message is one element, with the header
+ *   `irp-bridge.source.index`, 1-based), or one record per line as in `ndjson`.
  * - `avro` (`.avro`): an Avro object container file (any codec avsc reads: null, deflate); a
  *   message's value is one record's Avro body (decoded from its block and encoded again with the
  *   file's schema), for the raw {@link AvroEventDecoder} with that schema as writer schema
@@ -19,6 +22,7 @@
  *
  * @see JsonEventDecoder in src/adapters/avro/json-decoder.ts
  * @see AvroEventDecoder in src/adapters/avro/avro-decoder.ts
+ * @see NaturalJsonEventDecoder in src/adapters/avro/natural-json-decoder.ts
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -37,12 +41,12 @@ import type {
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
 
-export type FileFormat = 'ndjson' | 'avro';
+export type FileFormat = 'ndjson' | 'avro' | 'json';
 
 export interface FileSourceOptions {
   /** The input file. */
   path: string;
-  /** Default: `avro` for a `.avro` file, else `ndjson`. */
+  /** Default: `avro` for a `.avro` file, `json` for a `.json` file, else `ndjson`. */
   format?: FileFormat;
   /** Folder of the offset side file (created when missing), e.g. the demo's output folder. */
   stateDir: string;
@@ -72,14 +76,39 @@ const HEAD_BYTES = 64 * 1024;
 /** Header naming the 1-based line of an NDJSON record. */
 export const LINE_HEADER = 'irp-bridge.source.line';
 
+/** Header naming the 1-based position of a record in a JSON array file. */
+export const INDEX_HEADER = 'irp-bridge.source.index';
+
 interface FileRecord {
   value: Buffer;
   headers: Headers;
 }
 
-/** Infers the format from the extension: `.avro` is a container file, everything else NDJSON. */
+/** Infers the format from the extension: `.avro` a container file, `.json` the connector's JSON, else NDJSON. */
 export function formatOf(path: string): FileFormat {
-  return extname(path).toLowerCase() === '.avro' ? 'avro' : 'ndjson';
+  const ext = extname(path).toLowerCase();
+  return ext === '.avro' ? 'avro' : ext === '.json' ? 'json' : 'ndjson';
+}
+
+/** Whether a file's first non-blank character opens a JSON array. */
+async function startsWithArray(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    for (let position = 0; ;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return false;
+      const text = buffer
+        .subarray(0, bytesRead)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '');
+      const first = /\S/.exec(text);
+      if (first) return first[0] === '[';
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The writer schema stored in an Avro object container file's header. Throws if it is not one. */
@@ -115,6 +144,7 @@ export class FileSource implements InvoiceSource {
   private closeInput: (() => void) | undefined;
   private head: { sha256: string; bytes: number } | undefined;
   private committed = -1n;
+  private resumedAt: bigint | undefined;
   private commitChain: Promise<void> = Promise.resolve();
 
   constructor(options: FileSourceOptions) {
@@ -126,6 +156,14 @@ export class FileSource implements InvoiceSource {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new Error(`batchSize must be a positive integer, got ${this.batchSize}`);
     this.log = options.log;
+  }
+
+  /**
+   * Where this run started: the committed offset of an earlier run of the same file ("0" for a new or
+   * replaced file); undefined until `run` has read the side file.
+   */
+  resumedFrom(): string | undefined {
+    return this.resumedAt?.toString();
   }
 
   /** The side file that holds the committed offset. */
@@ -147,6 +185,7 @@ export class FileSource implements InvoiceSource {
     this.head = await fileHead(this.path);
     const start = await this.startOffset();
     this.committed = start;
+    this.resumedAt = start;
     const input = this.records()[Symbol.asyncIterator]();
     this.closeInput = () => void input.return?.(undefined);
 
@@ -215,6 +254,21 @@ export class FileSource implements InvoiceSource {
       } finally {
         decoder.destroy();
       }
+      return;
+    }
+    if (this.format === 'json' && (await startsWithArray(this.path))) {
+      const text = (await readFile(this.path, 'utf8')).replace(/^\uFEFF/, '');
+      let items: unknown;
+      try {
+        items = JSON.parse(text);
+      } catch (error) {
+        throw new Error(`${this.path} is not a JSON array: ${(error as Error).message}`, { cause: error });
+      }
+      for (const [i, item] of (items as unknown[]).entries())
+        yield {
+          value: Buffer.from(JSON.stringify(item), 'utf8'),
+          headers: { [INDEX_HEADER]: String(i + 1) },
+        };
       return;
     }
     const stream = createReadStream(this.path);

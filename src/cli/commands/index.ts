@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as backfill from './backfill.js';
 import * as checkConfig from './check-config.js';
 import * as consume from './consume.js';
 import * as demo from './demo.js';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   produce.register(program);
   consume.register(program);
   replay.register(program);
+  backfill.register(program);
   validate.register(program);
   irn.register(program);
   sandbox.register(program);

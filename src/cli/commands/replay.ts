@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { Logger } from 'pino';
 import type { MappedEvent } from '../../../connectors/types.js';
 import type { IrpClient } from '../../irp/client/index.js';
 import type { IrpLookup } from '../../operator/replay.js';
@@ -53,7 +52,7 @@ export function register(program: Command): void {
     .option('--dry-run', 'show what would be sent (with --json: the payloads), send nothing')
     .option('--check-irp', 'also ask the IRP by document details before re-submitting an invoice')
     .option('--json', 'print the plan and outcome as JSON')
-    .option('--log-level <level>', 'pino log level on stderr', 'warn')
+    .option('--log-level <level>', 'pino log level on stderr', 'error')
     .action(async (opts: ReplayOptions) => {
       const { STAGES } = await import('../../operator/replay.js');
       const w = await import('../operator-wiring.js');
@@ -124,7 +123,6 @@ export function register(program: Command): void {
           src,
           ops.stages,
           toSend.map((i) => i.message!),
-          log,
           w,
         );
         process.stdout.write(
@@ -146,21 +144,12 @@ export function register(program: Command): void {
 type Wiring = typeof import('../operator-wiring.js'); // eslint-disable-line @typescript-eslint/consistent-type-imports
 
 /** Runs the chosen inputs through the source's runner (at-least-once: no consumer group to commit to). */
-async function send(
-  src: OperatorSource,
-  stages: StageDeps,
-  messages: SourceMessage[],
-  log: Logger,
-  w: Wiring,
-) {
+async function send(src: OperatorSource, stages: StageDeps, messages: SourceMessage[], w: Wiring) {
   const { ListSource, answeringSink } = await import('../../operator/list-source.js');
-  const { buildRunner } = await import('../wiring.js');
-  const { createPipelineMetrics } = await import('../../ops/metrics.js');
   const source = new ListSource(messages);
   const kafka = w.outputSink(src);
   const { sink, answers } = answeringSink(kafka);
-  const config = { ...src.config, pipeline: { ...src.config.pipeline, mode: 'at-least-once' as const } };
-  const runner = buildRunner(config, { source, sink, stages }, createPipelineMetrics(undefined, false), log);
+  const runner = w.operatorRunner(src, { source, sink, stages });
   let status;
   try {
     status = await runner.run();
