@@ -1,11 +1,22 @@
 /**
  * ERPNext Sales Invoice → IRP. india-compliance already stores each item's taxable value and GST/cess
- * amounts, so lines map one to one; the taxes table is used to cross-check them and for the charges
- * that are not GST. ERPNext returns carry negative quantities and amounts; signs are flipped for CRN.
+ * amounts (in INR), so lines map one to one; the taxes table is used to cross-check them (reverse-charge
+ * *_rcm rows included) and for the charges that are not GST; a cash or non-trade discount is the
+ * invoice-level discount; the rounded (or grand) total is reconciled with what was mapped. ERPNext
+ * returns carry negative quantities and amounts; signs are flipped for CRN.
  */
-import { isUqc } from '../../src/irp/masters/index.js';
 import type { ExpDtls, SupplyType } from '../../src/irp/schema/invoice.js';
-import { decFromNumber, mul, paise, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
+import { docCurrency } from '../shared/currency.js';
+import {
+  decFromNumber,
+  mul,
+  paise,
+  rupees,
+  toNumber,
+  ZERO,
+  type Dec,
+  type Paise,
+} from '../shared/decimal.js';
 import { dateFromIso, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport } from '../shared/events.js';
 import {
@@ -30,42 +41,43 @@ import {
   text,
   type PartyInput,
 } from '../shared/parties.js';
+import { lookup, type TablesOf } from '../shared/site-tables.js';
 import { COUNTRY_NAMES, stateFromName } from '../shared/states.js';
 import type { DocType, MapResult } from '../types.js';
 import type { Address, SalesInvoice, SalesInvoiceEvent, SalesInvoiceItem } from './record.js';
 import {
   ERPNEXT_CANCEL_REASON,
+  ERPNEXT_TABLES,
   ERPNEXT_TRANSPORT_MODE,
-  ERPNEXT_UOM_TO_UQC,
   ERPNEXT_VEHICLE_TYPE,
 } from './tables.js';
 
 const dec = (n: number): Dec => decFromNumber(n) ?? ZERO;
 
-function supplyOf(issues: Issues, d: SalesInvoice): SupplyType | undefined {
-  switch (d.gst_category) {
-    case 'Registered Regular':
-    case 'Registered Composition':
-    case 'UIN Holders':
-    case 'Tax Deductor':
+export type ErpnextTables = TablesOf<typeof ERPNEXT_TABLES>;
+
+function supplyOf(issues: Issues, tables: ErpnextTables, d: SalesInvoice): SupplyType | undefined {
+  switch (lookup(tables.categories, ERPNEXT_TABLES.categories, d.gst_category)) {
+    case 'B2B':
       return 'B2B';
     case 'SEZ':
       return d.is_export_with_gst ? 'SEZWP' : 'SEZWOP';
-    case 'Overseas':
+    case 'EXP':
       return d.is_export_with_gst ? 'EXPWP' : 'EXPWOP';
-    case 'Deemed Export':
+    case 'DEXP':
       return 'DEXP';
     default:
       return issues.add(
         'MAP_INVALID_CODE',
         'doc.gst_category',
-        `GST category ${JSON.stringify(d.gst_category)} is not e-invoiced`,
+        `GST category ${JSON.stringify(d.gst_category)} is not e-invoiced (${Object.keys(tables.categories).join(', ')})`,
       );
   }
 }
 
 /** india-compliance fills gst_state_number; older addresses only have the state name. */
 function address(
+  tables: ErpnextTables,
   a: Address,
   path: string,
   name: string,
@@ -79,7 +91,10 @@ function address(
     addr2: a.address_line2,
     city: a.city,
     pin: a.pincode,
-    state: given(a.gst_state_number) ?? stateFromName(a.gst_state ?? a.state),
+    state:
+      given(a.gst_state_number) ??
+      lookup(tables.states, ERPNEXT_TABLES.states, a.gst_state ?? a.state) ??
+      stateFromName(a.gst_state ?? a.state),
     stateRaw: a.gst_state_number ?? a.gst_state ?? a.state,
     phone: a.phone,
     email: a.email_id,
@@ -93,7 +108,7 @@ function address(
   };
 }
 
-export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
+export function mapSalesInvoice(r: SalesInvoiceEvent, tables: ErpnextTables): MapResult {
   const issues = new Issues();
   const d = r.doc;
   const docType: DocType = d.is_debit_note ? 'DBN' : d.is_return ? 'CRN' : 'INV';
@@ -142,19 +157,34 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     );
   }
 
-  if (d.currency !== 'INR')
-    issues.add(
-      'MAP_UNSUPPORTED_CURRENCY',
-      'doc.currency',
-      `invoice currency ${d.currency}: the IRP takes INR amounts`,
-    );
-  const supply = supplyOf(issues, d);
+  const cur = docCurrency(
+    issues,
+    d.currency,
+    d.conversion_rate > 0 ? decFromNumber(d.conversion_rate) : undefined,
+    { code: 'doc.currency', rate: 'doc.conversion_rate' },
+  );
+  const supply = supplyOf(issues, tables, d);
   const sign = d.is_return ? -1 : 1;
+  // india-compliance keeps each item's taxable value and GST amounts in the company currency (INR);
+  // the document's totals are in its own currency, with base_* twins in INR.
   const money = (n: number): Paise => paise(dec(n * sign));
+  const base = (value: number, baseValue: number | null): Paise =>
+    baseValue !== null && baseValue !== undefined
+      ? money(baseValue)
+      : cur?.foreign
+        ? cur.inr(money(value))
+        : money(value);
 
   const seller = sellerDtls(
     issues,
-    address(d.company_address, 'doc.company_address', d.company, d.company_gstin, 'doc.company_gstin'),
+    address(
+      tables,
+      d.company_address,
+      'doc.company_address',
+      d.company,
+      d.company_gstin,
+      'doc.company_gstin',
+    ),
   );
   const exported = supply !== undefined && isExport(supply);
   const pos = /^(\d{2})-/.exec(d.place_of_supply)?.[1];
@@ -168,39 +198,49 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
     ? buyerDtls(
         issues,
         address(
+          tables,
           d.customer_address,
           'doc.customer_address',
           d.customer_name,
           d.billing_address_gstin,
           'doc.billing_address_gstin',
         ),
-        { exported, pos },
+        { exported, ...(pos ? { pos } : {}) },
       )
     : undefined;
+  // Exports ship to the port of export when india-compliance has its address; otherwise to the
+  // shipping address, which abroad is state 96, PIN 999999.
+  const port = exported && d.port_address ? d.port_address : undefined;
   const ship =
-    d.shipping_address && d.shipping_address.name !== d.customer_address.name
+    port ??
+    (d.shipping_address && d.shipping_address.name !== d.customer_address.name
       ? d.shipping_address
-      : undefined;
+      : undefined);
+  const shipPath = port ? 'doc.port_address' : 'doc.shipping_address';
   const shipTo = ship
-    ? shipDtls(
-        issues,
-        address(ship, 'doc.shipping_address', ship.address_title, ship.gstin, 'doc.shipping_address.gstin'),
-      )
+    ? shipDtls(issues, address(tables, ship, shipPath, ship.address_title, ship.gstin, `${shipPath}.gstin`), {
+        foreign: given(ship.country) !== undefined && ship.country.trim().toLowerCase() !== 'india',
+      })
     : undefined;
   const disp =
     d.dispatch_address && d.dispatch_address.name !== d.company_address.name ? d.dispatch_address : undefined;
   const dispatch = disp
-    ? dispDtls(issues, address(disp, 'doc.dispatch_address', disp.address_title, null, ''))
+    ? dispDtls(issues, address(tables, disp, 'doc.dispatch_address', disp.address_title, null, ''))
     : undefined;
 
   const lines = d.items
-    .map((it, i) => itemLine(issues, it, `doc.items[${i}]`, money))
+    .map((it, i) => itemLine(issues, tables, it, `doc.items[${i}]`, money, cur?.rate))
     .filter((l): l is Line => l !== undefined);
 
-  const header: HeaderMoney = { othChrg: 0, discount: 0, roundOff: money(d.rounding_adjustment) };
+  const header: HeaderMoney = {
+    othChrg: 0,
+    // A cash or non-trade discount is given after tax: outside every item's taxable value.
+    discount: d.is_cash_or_non_trade_discount ? base(d.discount_amount, d.base_discount_amount) : 0,
+    roundOff: base(d.rounding_adjustment, d.base_rounding_adjustment),
+  };
   const byType = new Map<string, { total: Paise; path: string }>();
   d.taxes.forEach((t, i) => {
-    const v = money(t.tax_amount);
+    const v = base(t.tax_amount, t.base_tax_amount);
     const type = given(t.gst_tax_type);
     if (type)
       byType.set(type, { total: (byType.get(type)?.total ?? 0) + v, path: `doc.taxes[${i}].tax_amount` });
@@ -216,30 +256,46 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
   } as const;
   // Cross-check only complete documents: a line that failed to map would make every head differ.
   for (const [type, { total, path }] of lines.length === d.items.length ? byType : []) {
-    const key = field[type as keyof typeof field];
-    if (!key) {
+    // A reverse-charge row (igst_rcm …) deducts the tax the recipient pays: it mirrors the head's row.
+    const rcm = type.endsWith('_rcm');
+    const key = field[(rcm ? type.slice(0, -4) : type) as keyof typeof field];
+    if (!key || (rcm && !d.is_reverse_charge)) {
       issues.add(
         'MAP_UNKNOWN_TAX',
         path.replace('.tax_amount', '.gst_tax_type'),
-        `GST tax type ${JSON.stringify(type)} has no IRP field`,
+        key
+          ? `${type} row on a document that is not under reverse charge`
+          : `GST tax type ${JSON.stringify(type)} has no IRP field`,
       );
       continue;
     }
-    const items = lines.reduce((s, l) => s + l.money[key], 0);
+    const items = lines.reduce((s, l) => s + l.money[key], 0) * (rcm ? -1 : 1);
     if (Math.abs(items - total) > lines.length)
       issues.add(
         'MAP_TAX_MISMATCH',
         path,
-        `${type} row ${total / 100} ≠ items' ${type}_amount ${items / 100}`,
+        `${type} row ${total / 100} ≠ items' ${type.replace('_rcm', '')}_amount ${(rcm ? -items : items) / 100}${rcm ? ' (with its sign turned)' : ''}`,
       );
   }
-  if (issues.errors.length === 0 && !d.is_reverse_charge)
-    reconcile(issues, lines, header, {
-      total: {
-        value: money(d.disable_rounded_total ? d.grand_total : d.rounded_total),
-        path: d.disable_rounded_total ? 'doc.grand_total' : 'doc.rounded_total',
+  if (issues.errors.length === 0 && cur) {
+    const rounded = !d.disable_rounded_total;
+    reconcile(
+      issues,
+      lines,
+      header,
+      {
+        total: {
+          value: rounded
+            ? base(d.rounded_total, d.base_rounded_total)
+            : base(d.grand_total, d.base_grand_total),
+          path: rounded ? 'doc.rounded_total' : 'doc.grand_total',
+        },
       },
-    });
+      { reverseCharge: d.is_reverse_charge === 1 },
+    );
+    if (cur.foreign) header.totInvValFc = rupees(money(rounded ? d.rounded_total : d.grand_total));
+  }
+  checkTaxHeads(issues, { supply, sellerState: seller?.Stcd, pos, lines, posPath: 'doc.place_of_supply' });
 
   const preceding = precedingInvoice(
     issues,
@@ -268,17 +324,11 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
         ? dateFromIso(issues, d.shipping_bill_date, 'doc.shipping_bill_date')
         : undefined,
       port: d.port_code,
+      forCur: cur?.foreign ? cur.code : undefined,
       cntCode: country,
     });
   }
 
-  checkTaxHeads(issues, {
-    supply,
-    sellerState: seller?.Stcd,
-    pos: buyer?.Pos,
-    lines,
-    posPath: 'doc.place_of_supply',
-  });
   return issues.result(() =>
     generateEvent(
       assembleInvoice({
@@ -304,27 +354,33 @@ export function mapSalesInvoice(r: SalesInvoiceEvent): MapResult {
 
 function itemLine(
   issues: Issues,
+  tables: ErpnextTables,
   it: SalesInvoiceItem,
   at: string,
   money: (n: number) => Paise,
+  rate: Dec | undefined,
 ): Line | undefined {
   const before = issues.errors.length;
   const qty = dec(Math.abs(it.qty));
-  const unit = ERPNEXT_UOM_TO_UQC[it.uom.trim().toLowerCase()];
-  if (!unit || !isUqc(unit))
-    issues.add('MAP_UNKNOWN_UNIT', `${at}.uom`, `UOM ${JSON.stringify(it.uom)} has no UQC`);
+  // india-compliance sends OTH for a UOM its UQC map does not know, and so does the mapping.
+  const unit = lookup(tables.units, ERPNEXT_TABLES.units, it.uom) ?? 'OTH';
   const hsn = (it.gst_hsn_code ?? '').replace(/\D/g, '');
   if (!hsn) issues.add('MAP_MISSING_FIELD', `${at}.gst_hsn_code`, 'HSN/SAC code is required');
-  const taxable = money(it.taxable_value);
-  // ERPNext folds item discounts into `rate`; the price-list rate is the pre-discount price.
-  const listPrice = it.price_list_rate > 0 ? dec(it.price_list_rate) : dec(it.rate);
-  const gross = paise(mul(qty, listPrice));
-  if (gross < taxable)
+  if (given(it.gst_treatment)?.toLowerCase() === 'non-gst')
     issues.add(
-      'MAP_INVALID_AMOUNT',
-      `${at}.taxable_value`,
-      `taxable value ${it.taxable_value} exceeds qty × price_list_rate`,
+      'MAP_INVALID_CODE',
+      `${at}.gst_treatment`,
+      'a Non-GST item cannot be e-invoiced (india-compliance refuses it too)',
     );
+  const taxable = money(it.taxable_value);
+  // ERPNext folds item discounts into `rate`; the price-list rate is the pre-discount price, in the
+  // document's currency (taxable_value is INR). Sold above the price list (or without one) there is no
+  // discount to show: the rate is the unit price.
+  const toInr = (d: Dec) => (rate ? mul(d, rate) : d);
+  const listPrice = it.price_list_rate > 0 ? toInr(dec(it.price_list_rate)) : undefined;
+  const atList = listPrice ? paise(mul(qty, listPrice)) : undefined;
+  const discounted = atList !== undefined && atList >= taxable;
+  const gross = discounted ? atList : taxable;
   if (issues.errors.length > before) return undefined;
   return {
     facts: compact({
@@ -335,7 +391,7 @@ function itemLine(
       Barcde: text(it.barcode, 3, 30),
       Qty: toNumber(qty, 3),
       Unit: unit,
-      UnitPrice: toNumber(listPrice, 3),
+      UnitPrice: toNumber(discounted ? listPrice! : toInr(dec(it.rate)), 3),
       GstRt: toNumber(dec(it.igst_rate + it.cgst_rate + it.sgst_rate), 3),
       CesRt: toNumber(dec(it.cess_rate), 3),
       OrdLineRef: text(it.sales_order, 1, 50),

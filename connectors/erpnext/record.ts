@@ -22,6 +22,7 @@ export interface SalesInvoiceItem {
   item_name: string;
   description: string | null;
   gst_hsn_code: string | null;
+  gst_treatment: string | null;
   qty: number;
   uom: string;
   price_list_rate: number;
@@ -52,6 +53,7 @@ export interface SalesTaxesAndCharges {
   description: string;
   rate: number;
   tax_amount: number;
+  base_tax_amount: number | null;
   gst_tax_type: string | null;
 }
 
@@ -67,6 +69,7 @@ export interface SalesInvoice {
   customer_address: Address;
   shipping_address: Address | null;
   dispatch_address: Address | null;
+  port_address: Address | null;
   place_of_supply: string;
   gst_category: string;
   is_export_with_gst: number;
@@ -85,10 +88,15 @@ export interface SalesInvoice {
   taxes: SalesTaxesAndCharges[];
   net_total: number;
   discount_amount: number;
+  is_cash_or_non_trade_discount: number;
+  base_discount_amount: number | null;
   apply_discount_on: string;
   grand_total: number;
+  base_grand_total: number | null;
   rounding_adjustment: number;
+  base_rounding_adjustment: number | null;
   rounded_total: number;
+  base_rounded_total: number | null;
   disable_rounded_total: number;
   payment_terms_template: string | null;
   due_date: string | null;

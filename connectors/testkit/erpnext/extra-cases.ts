@@ -28,7 +28,8 @@ export function erpnextExtraCases(): Record<string, SalesInvoiceEvent> {
   taxRowMismatch.doc.taxes[0]!.tax_amount += 10;
 
   return {
-    'error-unknown-unit': unknownUnit,
+    // india-compliance sends OTH for a UOM its map does not know: not a rejection.
+    'unmapped-unit-as-oth': unknownUnit,
     'error-missing-gstin': missingGstin,
     'error-unknown-state': unknownState,
     'error-naming-series-too-long': longName,

@@ -4,9 +4,9 @@
  * other charges, ERPNext's rounding adjustment, and returns as negative documents.
  */
 import { stateName } from '../../../src/irp/masters/index.js';
-import { rupees, type Dec, type Paise } from '../../shared/decimal.js';
+import { mul, paise, paiseToDec, rupees, type Dec, type Paise } from '../../shared/decimal.js';
 import { lookup, reverse } from '../render-util.js';
-import { compute, dec, type Party, type Scenario } from '../scenario.js';
+import { compute, dec, withoutPayment, type Party, type Scenario } from '../scenario.js';
 import { COUNTRY_NAMES } from '../../shared/states.js';
 import type { Address, SalesInvoiceEvent, SalesTaxesAndCharges } from '../../erpnext/record.js';
 import { ERPNEXT_CANCEL_REASON, ERPNEXT_TRANSPORT_MODE, ERPNEXT_UOM_TO_UQC } from '../../erpnext/tables.js';
@@ -65,6 +65,11 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
   const c = compute(s);
   const sign = s.docType === 'CRN' ? -1 : 1;
   const m = (p: Paise) => rupees(p * sign);
+  // Billed in a foreign currency: the document's totals and rates in it, each item's taxable value and
+  // GST (and every base_* field) converted to INR once, as india-compliance keeps them.
+  const fx = s.currency ? dec(s.currency.rate) : undefined;
+  const inr = (p: Paise) => (fx ? paise(mul(paiseToDec(p), fx)) : p);
+  const mi = (p: Paise) => m(inr(p));
   const sum = (f: (l: (typeof c.lines)[number]) => Paise) => c.lines.reduce((t, l) => t + f(l), 0);
   const items = c.lines.map((l, i) => {
     const p = l.line.product;
@@ -75,6 +80,7 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
       item_name: p.name,
       description: p.name,
       gst_hsn_code: p.hsn,
+      gst_treatment: withoutPayment(s) ? 'Zero-Rated' : 'Taxable',
       qty: num(l.qty) * sign,
       uom: p.service && p.uqc === 'OTH' ? 'Hour' : lookup(UOM, p.uqc, 'ERPNext UOM'),
       price_list_rate: num(l.price),
@@ -82,17 +88,17 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
       rate: Math.round(l.taxable / num(l.qty)) / 100,
       amount: m(l.taxable),
       net_amount: m(l.taxable),
-      taxable_value: m(l.taxable),
+      taxable_value: mi(l.taxable),
       igst_rate: c.intra ? 0 : gst,
       cgst_rate: c.intra ? gst / 2 : 0,
       sgst_rate: c.intra ? gst / 2 : 0,
       cess_rate: num(l.cessRate),
       cess_non_advol_rate: p.cessPerUnit && l.cessNonAdvl ? num(dec(p.cessPerUnit)) : 0,
-      igst_amount: m(l.igst),
-      cgst_amount: m(l.cgst),
-      sgst_amount: m(l.sgst),
-      cess_amount: m(l.cess),
-      cess_non_advol_amount: m(l.cessNonAdvl),
+      igst_amount: mi(l.igst),
+      cgst_amount: mi(l.cgst),
+      sgst_amount: mi(l.sgst),
+      cess_amount: mi(l.cess),
+      cess_non_advol_amount: mi(l.cessNonAdvl),
       batch_no: l.line.batch?.name ?? null,
       barcode: p.barcode ?? null,
       sales_order: `SO-${s.docNo.replace(/\D/g, '').slice(-5)}`,
@@ -105,6 +111,7 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
     amount: Paise,
     gst_tax_type: string | null,
     rate = 0,
+    baseAmount?: Paise,
   ) =>
     taxes.push({
       idx: taxes.length + 1,
@@ -113,43 +120,28 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
       description: account_head.replace(/ - .*$/, ''),
       rate,
       tax_amount: m(amount),
+      base_tax_amount: fx ? m(baseAmount ?? inr(amount)) : null,
       gst_tax_type,
     });
-  const withTax = c.lines.some((l) => l.igst + l.cgst > 0);
-  if (withTax && c.intra) {
-    row(
-      'On Net Total',
-      'Output Tax CGST - DP',
-      sum((l) => l.cgst),
-      'cgst',
-    );
-    row(
-      'On Net Total',
-      'Output Tax SGST - DP',
-      sum((l) => l.sgst),
-      'sgst',
-    );
-  } else if (withTax)
-    row(
-      'On Net Total',
-      'Output Tax IGST - DP',
-      sum((l) => l.igst),
-      'igst',
-    );
-  if (sum((l) => l.cess))
-    row(
-      'On Net Total',
-      'Output Tax Cess - DP',
-      sum((l) => l.cess),
-      'cess',
-    );
-  if (sum((l) => l.cessNonAdvl))
-    row(
-      'On Item Quantity',
-      'Output Tax Cess Non-Advol - DP',
-      sum((l) => l.cessNonAdvl),
-      'cess_non_advol',
-    );
+  // One row per GST head; under reverse charge india-compliance adds each head's *_rcm counterpart,
+  // deducting the tax the recipient pays from the total.
+  const gstRow = (
+    head: string,
+    type: string,
+    f: (l: (typeof c.lines)[number]) => Paise,
+    chargeType = 'On Net Total',
+  ) => {
+    const total = sum(f);
+    if (!total) return;
+    const baseTotal = sum((l) => inr(f(l)));
+    row(chargeType, `Output Tax ${head} - DP`, total, type, 0, baseTotal);
+    if (s.reverseCharge) row(chargeType, `Output Tax ${head} RCM - DP`, -total, `${type}_rcm`, 0, -baseTotal);
+  };
+  gstRow('CGST', 'cgst', (l) => l.cgst);
+  gstRow('SGST', 'sgst', (l) => l.sgst);
+  gstRow('IGST', 'igst', (l) => l.igst);
+  gstRow('Cess', 'cess', (l) => l.cess);
+  gstRow('Cess Non-Advol', 'cess_non_advol', (l) => l.cessNonAdvl, 'On Item Quantity');
   if (sum((l) => l.tcs))
     row(
       'Actual',
@@ -158,7 +150,6 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
       null,
     );
   if (c.freight) row('Actual', 'Freight and Forwarding Charges - DP', c.freight, null);
-  if (c.headerDiscount) row('Actual', 'Discount Allowed - DP', -c.headerDiscount, null);
 
   const tax = sum((l) => l.igst + l.cgst + l.sgst + l.cess + l.cessNonAdvl);
   const grand = c.total - c.roundOff - (s.reverseCharge ? tax : 0);
@@ -178,6 +169,7 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
       customer_address: address(s.buyer, s.buyer.legalName, 'Billing'),
       shipping_address: ship ? address(ship, ship.legalName, 'Shipping') : null,
       dispatch_address: null,
+      port_address: null,
       place_of_supply: `${s.pos}-${stateName(s.pos)}`,
       gst_category: category(s),
       is_export_with_gst: s.supply === 'EXPWP' || s.supply === 'SEZWP' ? 1 : 0,
@@ -187,19 +179,25 @@ export function renderErpnext(s: Scenario): SalesInvoiceEvent {
       return_against: s.preceding ? frappeName(s.preceding.docNo) : null,
       return_against_posting_date: s.preceding?.docDate ?? null,
       is_debit_note: s.docType === 'DBN' ? 1 : 0,
-      currency: 'INR',
-      conversion_rate: 1,
+      currency: s.currency?.code ?? 'INR',
+      conversion_rate: fx ? Number(s.currency!.rate) : 1,
       port_code: s.export?.port ?? null,
       shipping_bill_number: s.export?.shipBillNo ?? null,
       shipping_bill_date: s.export?.shipBillDate ?? null,
       items,
       taxes,
       net_total: m(sum((l) => l.taxable)),
-      discount_amount: 0,
+      // An invoice-level discount after tax: ERPNext's cash or non-trade discount on the grand total.
+      discount_amount: rupees(c.headerDiscount),
+      is_cash_or_non_trade_discount: c.headerDiscount ? 1 : 0,
+      base_discount_amount: fx ? rupees(inr(c.headerDiscount)) : null,
       apply_discount_on: 'Grand Total',
       grand_total: m(grand),
+      base_grand_total: fx ? mi(grand) : null,
       rounding_adjustment: m(c.roundOff),
+      base_rounding_adjustment: fx ? mi(c.roundOff) : null,
       rounded_total: m(grand + c.roundOff),
+      base_rounded_total: fx ? mi(grand + c.roundOff) : null,
       disable_rounded_total: s.roundToRupee ? 0 : 1,
       payment_terms_template: s.creditDays ? `Net ${s.creditDays}` : null,
       due_date: s.docDate,
