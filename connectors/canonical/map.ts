@@ -109,7 +109,12 @@ export function mapInvoiceEvent(r: InvoiceEvent): MapResult {
   const seller = sellerDtls(issues, party(r.seller, 'seller'));
   const buyer = buyerDtls(issues, party(r.buyer, 'buyer'), { exported, pos: d.placeOfSupply });
   const dispatch = r.dispatchFrom ? dispDtls(issues, party(r.dispatchFrom, 'dispatchFrom')) : undefined;
-  const shipTo = r.shipTo ? shipDtls(issues, party(r.shipTo, 'shipTo')) : undefined;
+  // A consignee abroad: state 96 and PIN 999999 whatever the producer put there.
+  const shipTo = r.shipTo
+    ? shipDtls(issues, party(r.shipTo, 'shipTo'), {
+        foreign: r.shipTo.country.trim().toUpperCase() !== 'IN' || r.shipTo.stateCode === '96',
+      })
+    : undefined;
   const lines = r.lines
     .map((l, i) => line(issues, l, `lines[${i}]`))
     .filter((l): l is IrpLine => l !== undefined);
@@ -131,7 +136,13 @@ export function mapInvoiceEvent(r: InvoiceEvent): MapResult {
     posPath: 'document.placeOfSupply',
   });
   if (issues.errors.length === 0)
-    reconcile(issues, lines, header, { total: { value: total, path: 'totals.totalInvoiceValue' } });
+    reconcile(
+      issues,
+      lines,
+      header,
+      { total: { value: total, path: 'totals.totalInvoiceValue' } },
+      { reverseCharge: d.reverseCharge },
+    );
   if (d.type === 'CRN' && d.preceding.length === 0)
     issues.add(
       'MAP_MISSING_PRECEDING_DOC',

@@ -67,7 +67,7 @@ export function renderCanonical(s: Scenario): InvoiceEvent {
       freeQuantity: l.line.freeQty ?? null,
       unit: l.line.product.uqc,
       unitPrice: decToString(l.price),
-      grossAmount: m(l.gross),
+      grossAmount: m(l.gross + l.charge),
       discount: m(l.discount),
       preTaxValue: null,
       taxableValue: m(l.taxable),
