@@ -10,6 +10,14 @@ export class CliError extends Error {
   }
 }
 
+/** An integer option's value; anything else (or below `min`) is a CliError naming the option (exit 2). */
+export function integerOption(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${name} must be an integer ≥ ${min}, got ${text}`, 2);
+  return n;
+}
+
 /** The text of a file, or of standard input for `-`; an empty or unreadable input is a CliError (exit 2). */
 export async function readInput(file: string): Promise<string> {
   let text: string;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError } from '../io.js';
+import { CliError, integerOption } from '../io.js';
 
 interface ProduceOptions {
   config?: string;
@@ -14,13 +14,6 @@ interface ProduceOptions {
   register?: boolean;
   subject?: string;
   schemaId?: string;
-}
-
-function integer(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min)
-    throw new CliError(`${name} must be an integer ≥ ${min}, got ${text}`, 2);
-  return n;
 }
 
 /**
@@ -82,12 +75,12 @@ export function register(program: Command): void {
       let events: { record: unknown; encode: (e: ReturnType<typeof createEventEncoder>) => Buffer }[];
       let what: string;
       if (opts.generate !== undefined) {
-        const count = integer('--generate', opts.generate, 1);
+        const count = integerOption('--generate', opts.generate, 1);
         const { generateRecords } = await import('../../../connectors/testkit/generators.js');
         const { isConnectorId } = await import('../../../connectors/registry.js');
         if (!isConnectorId(connectorId)) throw new CliError(`no generator for ${connectorId}`, 2);
         const records = generateRecords(connectorId, count, {
-          seed: integer('--seed', opts.seed, 0),
+          seed: integerOption('--seed', opts.seed, 0),
           asOf: opts.asOf ?? new Date().toISOString().slice(0, 10),
         });
         events = records.map((record) => ({ record, encode: (e) => e.fromRecord(record) }));
@@ -113,7 +106,7 @@ export function register(program: Command): void {
       // The wire format.
       let schemaId: number | undefined;
       if (format === 'confluent') {
-        if (opts.schemaId !== undefined) schemaId = integer('--schema-id', opts.schemaId, 0);
+        if (opts.schemaId !== undefined) schemaId = integerOption('--schema-id', opts.schemaId, 0);
         else if (opts.register) {
           if (!registryUrl) throw new CliError('--register needs --registry URL (or avro.registry.url)', 2);
           const { SchemaRegistryClient } = await import('../../adapters/avro/schema-registry-client.js');

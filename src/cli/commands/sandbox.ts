@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { FaultProfile } from '../../sandbox/index.js';
-import { CliError, readInput } from '../io.js';
+import { CliError, integerOption, readInput } from '../io.js';
 
 interface SandboxCommandOptions {
   host: string;
@@ -25,13 +25,6 @@ interface SandboxCommandOptions {
 }
 
 export const DEFAULT_SANDBOX_DB = '.irp-bridge/sandbox.db';
-
-function integer(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min)
-    throw new CliError(`${name} must be an integer ≥ ${min}, got ${text}`, 2);
-  return n;
-}
 
 /**
  * `irp-bridge sandbox`: run the IRP simulator until SIGINT/SIGTERM. With `--credentials-out`, the
@@ -106,7 +99,7 @@ export function register(program: Command): void {
         faults = decoded.value;
       }
       if (opts.faultSeed !== undefined)
-        faults = { ...(faults ?? {}), seed: integer('--fault-seed', opts.faultSeed, 0) };
+        faults = { ...(faults ?? {}), seed: integerOption('--fault-seed', opts.faultSeed, 0) };
 
       if (opts.credentialsOut) {
         const { assertReplaceable } = await import('../owned-output.js');
@@ -130,28 +123,28 @@ export function register(program: Command): void {
             : undefined;
       const limits: Record<string, number> = {};
       if (opts.maxConnections !== undefined)
-        limits.maxConnections = integer('--max-connections', opts.maxConnections, 1);
+        limits.maxConnections = integerOption('--max-connections', opts.maxConnections, 1);
       if (opts.rateLimit !== undefined) {
-        limits.requestsPerSecond = integer('--rate-limit', opts.rateLimit, 1);
+        limits.requestsPerSecond = integerOption('--rate-limit', opts.rateLimit, 1);
         limits.burst = limits.requestsPerSecond;
       }
       const logger = pino({ level: opts.logLevel, base: { svc: 'irp-sandbox' } });
       const sandbox = await createSandbox({
         host: opts.host,
-        port: integer('--port', opts.port, 0),
+        port: integerOption('--port', opts.port, 0),
         db: opts.db,
         // With --sample-accounts the file is written once the accounts exist (below).
         credentialsOut: opts.sampleAccounts ? undefined : opts.credentialsOut,
-        tokenValidityMinutes: integer('--token-validity', opts.tokenValidity, 1),
+        tokenValidityMinutes: integerOption('--token-validity', opts.tokenValidity, 1),
         strictGstin: Boolean(opts.strictGstin),
         strictEwbDistance: Boolean(opts.strictEwbDistance),
         adminSecret: opts.adminSecret ?? process.env.IRP_SANDBOX_ADMIN_SECRET,
         faults,
-        maxBodyBytes: integer('--max-body', opts.maxBody, 1024),
+        maxBodyBytes: integerOption('--max-body', opts.maxBody, 1024),
         limits,
         ...(tls ? { tls } : {}),
         ...(opts.rsaWorkers !== undefined
-          ? { rsaWorkers: integer('--rsa-workers', opts.rsaWorkers, 1) }
+          ? { rsaWorkers: integerOption('--rsa-workers', opts.rsaWorkers, 1) }
           : {}),
         logger,
       });

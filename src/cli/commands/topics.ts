@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError } from '../io.js';
+import { integerOption } from '../io.js';
 
 /**
  * `irp-bridge topics --config FILE`: creates the topics a source needs — its input topics, its
@@ -19,12 +19,8 @@ export function register(program: Command): void {
         const { kafkaFailure, kafkaTarget } = await import('../kafka-target.js');
         const { ensureTopics } = await import('../../adapters/kafka/topic-tools.js');
         const { createLogger } = await import('../../ops/logging.js');
-        const partitions = Number(opts.partitions);
-        const replicationFactor = Number(opts.replicationFactor);
-        if (!Number.isInteger(partitions) || partitions < 1)
-          throw new CliError(`--partitions must be an integer ≥ 1, got ${opts.partitions}`, 2);
-        if (!Number.isInteger(replicationFactor) || replicationFactor < 1)
-          throw new CliError(`--replication-factor must be an integer ≥ 1, got ${opts.replicationFactor}`, 2);
+        const partitions = integerOption('--partitions', opts.partitions, 1);
+        const replicationFactor = integerOption('--replication-factor', opts.replicationFactor, 1);
         const { conn, loaded } = await kafkaTarget(opts);
         const config = loaded!.config;
         const names = [

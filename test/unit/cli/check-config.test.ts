@@ -47,7 +47,8 @@ function config(name: string, lines: string[]): string {
   return file;
 }
 
-describe('irp-bridge check-config', () => {
+// Every test runs the real CLI as a subprocess (tsx start-up: seconds on a loaded 2-core machine).
+describe('irp-bridge check-config', { timeout: 120_000 }, () => {
   it.each(readdirSync(LOCAL).filter((f) => f.endsWith('.yaml')))(
     'the shipped config/local/%s passes every start-up check, secrets resolved, once the sandbox is up',
     (file) => {

@@ -8,7 +8,7 @@ import { SCHEMA_FILE } from '../../../src/config/reference.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-describe('generated from the config codec', () => {
+describe('generated from the config codec', { timeout: 60_000 }, () => {
   it('config/source-config.schema.json and docs/configuration.md are up to date (npm run config:generate)', async () => {
     for (const [path, content] of Object.entries(await generatedConfigFiles(ROOT)))
       expect(readFileSync(join(ROOT, path), 'utf8'), `${path} is stale: run npm run config:generate`).toBe(

@@ -112,7 +112,7 @@ function inContext(path: string): boolean {
   return included;
 }
 
-describe('Dockerfile', () => {
+describe('Dockerfile', { timeout: 120_000 }, () => {
   const { instructions, args } = dockerfile();
   const inStage = (stage: string, op: string) => instructions.filter((i) => i.stage === stage && i.op === op);
 
