@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts', 'connectors/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests run the CLI as a subprocess (tsx start-up) or generate data: seconds each on
+          // a 2-core machine shared by several test runs, where vitest's 5 s default failed them.
+          testTimeout: 60_000,
         },
       },
       {
