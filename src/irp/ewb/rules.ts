@@ -4,7 +4,7 @@
  * a plan (distance, validity) or the first failing rule's code — the e-way bill system reports one
  * error at a time, and NIC's own samples show a lone 4019 for a credit note without transport.
  */
-import { irpError, type IrpErrorDetail } from '../errors.js';
+import { irpError, irpErrorWithDetail, type IrpErrorDetail } from '../errors.js';
 import { istParts, parseIrpDate } from '../dates.js';
 import { pinToPinDistanceKm } from './distance.js';
 
@@ -112,6 +112,22 @@ export function planEwb(input: TransportInput, facts: EwbFacts): EwbPlanResult {
   let distance = 0;
   let autoCalculated = false;
 
+  /** What exactly is wrong, where NIC's wording is generic (4006 "invalid parameter", 4013 "too high or low"). */
+  const explain = (code: string): string | undefined => {
+    if (code === '4006')
+      return typeof declared !== 'number' || !Number.isFinite(declared)
+        ? 'Distance must be a number of kilometres'
+        : 'TransMode must be 1 (road), 2 (rail), 3 (air) or 4 (ship)';
+    if (code !== '4013') return undefined;
+    if (typeof declared === 'number' && !Number.isInteger(declared))
+      return 'Distance must be whole kilometres';
+    if (typeof declared === 'number' && declared < 0) return 'Distance must not be negative';
+    if (facts.dispatchFrom.Pin === facts.shipTo.Pin)
+      return 'same PIN at both ends: Distance must be 1–100 km';
+    if (systemDistance === undefined) return 'no PIN-to-PIN estimate for this route: state the distance';
+    return `Distance ${String(declared)} km is not within ±10 % of the PIN-to-PIN distance ${systemDistance} km`;
+  };
+
   const checks: Check[] = [
     () => (t.TransId === null && !partB ? '4019' : undefined),
     () => (facts.docType === 'CRN' || facts.docType === 'DBN' ? '4010' : undefined),
@@ -176,7 +192,9 @@ export function planEwb(input: TransportInput, facts: EwbFacts): EwbPlanResult {
 
   for (const check of checks) {
     const code = check();
-    if (code) return { ok: false, error: irpError(code) };
+    if (!code) continue;
+    const detail = explain(code);
+    return { ok: false, error: detail ? irpErrorWithDetail(code, detail) : irpError(code) };
   }
   const perDay = t.VehType === 'O' ? KM_PER_DAY_ODC : KM_PER_DAY;
   const validTill = partB ? endOfIstDay(facts.now, Math.max(1, Math.ceil(distance / perDay))) : null;

@@ -11,7 +11,7 @@ import type { SandboxClock } from '../clock.js';
 import type { SandboxStore } from '../store/index.js';
 import type { IrnRecord } from '../store/irns-repo.js';
 import { planEwb, type Place, type TransportInput } from '../../irp/ewb/rules.js';
-import { failure, success, type InfoDetail, type Outcome } from './outcome.js';
+import { explained, failure, success, type InfoDetail, type Outcome } from './outcome.js';
 import type { Session } from './session.js';
 
 /** Generate EWB `Data` (and the EWB part of a Generate IRN response). */
@@ -83,9 +83,9 @@ export class EwbService {
   /** `POST /eiewb/v1.03/ewaybill`. */
   generateByIrn(session: Session, body: unknown): Outcome<EwbResponseData> {
     const r = asRecord(body);
-    if (!r) return failure('4006');
+    if (!r) return explained('4006', 'the payload must be a JSON object');
     const irnText = getMemberIgnoringCase(r, 'Irn');
-    if (typeof irnText !== 'string' || irnText.trim() === '') return failure('4006');
+    if (typeof irnText !== 'string' || irnText.trim() === '') return explained('4006', 'Irn is required');
     const irn = irnText.trim().toLowerCase();
     if (!isIrn(irn)) return failure('2145');
     const record = this.store.irns.find(irn);
@@ -176,14 +176,15 @@ export class EwbService {
    */
   cancel(session: Session, inner: unknown): Outcome<CancelEwbData> {
     const r = asRecord(inner);
-    if (!r) return failure('4006');
+    if (!r) return explained('4006', 'the payload must be a JSON object {ewbNo, cancelRsnCode, cancelRmrk}');
     const ewbNoRaw = getMemberIgnoringCase(r, 'ewbNo');
     const ewbNo =
       typeof ewbNoRaw === 'string' && /^\d{12}$/.test(ewbNoRaw.trim()) ? Number(ewbNoRaw) : ewbNoRaw;
     if (typeof ewbNo !== 'number' || !Number.isInteger(ewbNo) || String(ewbNo).length !== 12)
-      return failure('4008');
+      return explained('4008', 'ewbNo must be a 12-digit e-way bill number');
     const reason = String(getMemberIgnoringCase(r, 'cancelRsnCode') ?? '').trim();
-    if (!['1', '2', '3', '4'].includes(reason)) return failure('4006');
+    if (!['1', '2', '3', '4'].includes(reason))
+      return explained('4006', 'cancelRsnCode must be 1, 2, 3 or 4');
     const remarkRaw = getMemberIgnoringCase(r, 'cancelRmrk');
     const remark = typeof remarkRaw === 'string' ? remarkRaw : null;
 

@@ -13,7 +13,7 @@ import type { SandboxClock } from '../clock.js';
 import type { SandboxStore } from '../store/index.js';
 import type { IrnRecord } from '../store/irns-repo.js';
 import { ewbErrorInfo, ewbResponse, ownsIrn, type EwbService } from './ewb-service.js';
-import { failure, failures, success, type InfoDetail, type Outcome } from './outcome.js';
+import { explained, failure, failures, success, type InfoDetail, type Outcome } from './outcome.js';
 import type { Session } from './session.js';
 import type { InvoiceSigner } from './signing.js';
 import type { TaxpayerMaster } from './taxpayer-master.js';
@@ -216,7 +216,8 @@ export class InvoiceService {
       return '';
     };
     const [docType, docNo, docDate] = [param('doctype').toUpperCase(), param('docnum'), param('docdate')];
-    if (!docType || !docNo || !docDate) return failure('2142');
+    if (!docType || !docNo || !docDate)
+      return explained('2142', 'doctype, docnum and docdate are all required query parameters');
     if (!DOC_TYPES.includes(docType as DocType)) return failure('2161');
     if (!parseIrpDate(docDate)) return failure('2144');
     const key = documentKey({ gstin: session.gstin, docType, docNo, docDate });
@@ -234,18 +235,20 @@ export class InvoiceService {
   /** `POST /eicore/v1.03/Invoice/Cancel` with `{Irn, CnlRsn, CnlRem}` (member names bound case-insensitively). */
   cancel(session: Session, body: unknown): Outcome<CancelIrnData> {
     const r = asRecord(body);
-    if (!r) return failure('2142');
+    if (!r) return explained('2142', 'the payload must be a JSON object {Irn, CnlRsn, CnlRem}');
     const irnText = getMemberIgnoringCase(r, 'Irn');
     const reason = String(getMemberIgnoringCase(r, 'CnlRsn') ?? '').trim();
     const remarkRaw = getMemberIgnoringCase(r, 'CnlRem');
     const remark = typeof remarkRaw === 'string' ? remarkRaw : null;
-    if (typeof irnText !== 'string' || irnText.trim() === '') return failure('2142');
+    if (typeof irnText !== 'string' || irnText.trim() === '') return explained('2142', 'Irn is required');
     const irn = irnText.trim().toLowerCase();
     if (!isIrn(irn)) return failure('2145');
     // CnlRsn is the enum "1"–"4" and CnlRem at most 100 characters; NIC's code for either being wrong is
     // not in the record, so both are "incomplete request parameters" (UNCONFIRMED).
-    if (!['1', '2', '3', '4'].includes(reason) || (remark !== null && remark.length > 100))
-      return failure('2142');
+    if (!['1', '2', '3', '4'].includes(reason))
+      return explained('2142', 'CnlRsn must be "1", "2", "3" or "4"');
+    if (remark !== null && remark.length > 100)
+      return explained('2142', 'CnlRem must be at most 100 characters');
 
     const nowMs = this.clock.nowMs();
     return this.store.transaction(() => {

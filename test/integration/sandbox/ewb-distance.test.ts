@@ -95,7 +95,11 @@ describe('strict (strictEwbDistance / --strict-ewb-distance)', () => {
       {
         InfCd: 'EWBERR',
         Desc: [
-          { ErrorCode: '4013', ErrorMessage: 'The distance between the pincodes given is too high or low.' },
+          {
+            ErrorCode: '4013',
+            ErrorMessage:
+              'The distance between the pincodes given is too high or low. - Distance 1501 km is not within ±10 % of the PIN-to-PIN distance 2459 km',
+          },
         ],
       },
     ]);

@@ -46,6 +46,18 @@ describe('explained errors', () => {
     });
   });
 
+  it('2142 on Cancel IRN and 4006 on Cancel EWB say which parameter is wrong', async () => {
+    const cancel = await c.post('/eicore/v1.03/Invoice/Cancel', { Irn: 'a'.repeat(64), CnlRsn: '9' });
+    expect(cancel.envelope.ErrorDetails).toEqual([
+      {
+        ErrorCode: '2142',
+        ErrorMessage: expect.stringMatching(/ - CnlRsn must be "1", "2", "3" or "4"$/) as unknown,
+      },
+    ]);
+    const ewb = await c.cancelEwb('/ewaybillapi/v1.03/ewayapi', { ewbNo: 181000000001, cancelRsnCode: '7' });
+    expect(ewb.envelope.ErrorDetails![0]!.ErrorMessage).toMatch(/ - cancelRsnCode must be 1, 2, 3 or 4$/);
+  });
+
   it('3009 says which layer of the payload could not be read', async () => {
     const res = await c.raw('POST', '/eicore/v1.03/Invoice', {
       headers: c.sessionHeaders(),
