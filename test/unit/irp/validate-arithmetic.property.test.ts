@@ -69,7 +69,10 @@ function build(spec: Spec): Built {
   });
   const col = (k: string) => items.reduce((a, it) => a + Math.round((it as Json)[k] * 100), 0) / 100;
   const gross = col('TotItemVal') + spec.othChrg;
-  const discount = Math.min(spec.discount, round2(gross / 2));
+  // Strictly below half of what remains after a negative round-off, so the invoice discount stays under
+  // the invoice value (rule 2220) even for tiny invoices (qty 3.9 × 0.05 with round-off −0.24 did not).
+  const room = Math.floor(((gross + Math.min(0, spec.rndOff)) * 100 - 1) / 2) / 100;
+  const discount = Math.max(0, Math.min(spec.discount, room));
   inv.ItemList = items;
   inv.ValDtls = {
     AssVal: col('AssAmt'),
