@@ -33,7 +33,10 @@ export interface DocumentEntry {
   ewb?: { EwbNo: string; EwbDt?: string; EwbValidTill?: string };
   /** The latest rejection of each event kind that has not been followed by a success of that kind. */
   rejections: Rejection[];
+  /** Every generate result of it was a recovered 2150: it was registered before these outputs knew it. */
   recovered: boolean;
+  /** A generate result that was not a recovery: registered by this source. */
+  registeredHere: boolean;
   partial: boolean;
   /** processedAt of the latest output. */
   updatedAt: string;
@@ -77,6 +80,7 @@ export class Ledger {
         facts: factsFromDocKey(docKey),
         rejections: [],
         recovered: false,
+        registeredHere: false,
         partial: false,
         updatedAt: '',
       };
@@ -96,10 +100,14 @@ export class Ledger {
     const e = this.entry(v.docKey);
     const kind = v.kind;
     e.updatedAt = str(v.processedAt) ?? e.updatedAt;
-    if (v.recovered === true) e.recovered = true;
     if (v.partial !== undefined && v.partial !== null) e.partial = true;
     e.rejections = e.rejections.filter((r) => r.kind !== kind);
     if (kind === 'generate') {
+      if (v.recovered === true) e.recovered = !e.registeredHere;
+      else {
+        e.registeredHere = true;
+        e.recovered = false;
+      }
       this.setIrp(e, v);
       mergeFacts(e.facts, factsFromQr(v.SignedQRCode));
       if (String(v.Status ?? '').toUpperCase() === 'CNL') e.cancelled ??= {};

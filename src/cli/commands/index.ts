@@ -5,6 +5,7 @@ import * as consume from './consume.js';
 import * as demo from './demo.js';
 import * as irn from './irn.js';
 import * as produce from './produce.js';
+import * as reconcile from './reconcile.js';
 import * as replay from './replay.js';
 import * as run from './run.js';
 import * as sandbox from './sandbox.js';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   consume.register(program);
   replay.register(program);
   backfill.register(program);
+  reconcile.register(program);
   validate.register(program);
   irn.register(program);
   sandbox.register(program);

@@ -11,15 +11,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decode, encode } from '../../../connectors/testkit/avro-codec.js';
+import { encode } from '../../../connectors/testkit/avro-codec.js';
 import { generateRecords } from '../../../connectors/testkit/generators.js';
 import { connectors } from '../../../connectors/registry.js';
-import { wireKafkaSource } from '../../../src/cli/wiring.js';
 import type { SourceConfig } from '../../../src/config/source-config.js';
-import { createPipelineMetrics } from '../../../src/ops/metrics.js';
 import { runCliAsync } from '../../support/cli.js';
+import {
+  renumbered,
+  runSourceUntil,
+  sapDocKey,
+  writeConfig,
+  type SapRecord,
+} from '../../support/operator-harness.js';
 import { createTopic, uniqueTopic } from '../../support/kafka.js';
 import {
   SAP_SCHEMA,
@@ -29,8 +33,6 @@ import {
   sourceConfig,
   startSandbox,
   today,
-  type OutputMessage,
-  type PipelineTopics,
   type SandboxHarness,
 } from '../../support/pipeline-harness.js';
 
@@ -43,11 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-type SapRecord = { VBRK: { VBELN: string; XBLNR: string }; VBRP: { VRKME: string }[] } & Record<
-  string,
-  unknown
->;
 
 /** Generated SAP invoices: plain B2B ones, and one SEZ supply. */
 function invoices(): { b2b: SapRecord[]; sez: SapRecord } {
@@ -63,64 +60,31 @@ function invoices(): { b2b: SapRecord[]; sez: SapRecord } {
   }
 }
 
-const copy = (r: SapRecord, no: string): SapRecord => {
-  const c = decode(SAP_SCHEMA, encode(SAP_SCHEMA, r)) as SapRecord;
-  c.VBRK.XBLNR = no;
-  c.VBRK.VBELN = no.replace(/\D/g, '').padStart(10, '9');
-  return c;
-};
-
-function docKeyOf(r: SapRecord): string {
-  const m = connectors.sap.map(r);
-  if (!m.ok) throw new Error('unmappable');
-  return m.event.docKey;
-}
-
-async function runPipeline(
-  config: SourceConfig,
-  dir: string,
-  env: Record<string, string>,
-  topics: PipelineTopics,
-  expected: number,
-) {
-  const runtime = await wireKafkaSource(config, dir, createPipelineMetrics(undefined, false), log, env);
-  const running = runtime.runner.run();
-  let outputs: OutputMessage[] = [];
-  const started = Date.now();
-  while (outputs.length < expected && Date.now() - started < 90_000)
-    outputs = await readOutputs(topics, expected, 3000, 300);
-  await runtime.runner.stop();
-  await running;
-  await runtime.close();
-  return outputs;
-}
-
-function writeConfig(dir: string, name: string, config: SourceConfig): string {
-  const file = join(dir, name);
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
 describe('irp-bridge replay', () => {
   it('re-drives fixed dead letters and rejections, never a document that has an IRN', async () => {
     const topics = await pipelineTopics('replay', 2);
     const statusTopic = await createTopic(uniqueTopic('replay-status'), 1);
     const { b2b, sez } = invoices();
     const sezA = sez;
-    const sezB = copy(sez, 'SEZB0001');
-    const badUnit = copy(b2b[0]!, 'UNIT0001');
-    const badUnitKey = docKeyOf(badUnit);
+    const sezB = renumbered(sez, 'SEZB0001');
+    const badUnit = renumbered(b2b[0]!, 'UNIT0001');
+    const badUnitKey = sapDocKey(badUnit);
     badUnit.VBRP[0]!.VRKME = 'ZZZ';
-    const newSchema = copy(b2b[1]!, 'NEWS0001');
+    const newSchema = renumbered(b2b[1]!, 'NEWS0001');
     const v2 = structuredClone(SAP_SCHEMA) as { fields: Record<string, unknown>[] };
     v2.fields.push({ name: 'SOURCE_SYSTEM', type: 'string', default: 'S4H' });
     const plain = b2b.slice(2);
-    const sellers = [...new Set([...plain, sezA, b2b[0]!, newSchema].map((r) => docKeyOf(r).split('/')[0]!))];
+    const sellers = [
+      ...new Set([...plain, sezA, b2b[0]!, newSchema].map((r) => sapDocKey(r).split('/')[0]!)),
+    ];
     const { config, env, dir } = await sourceConfig(h, topics, sellers);
     config.topics.documentStatus = statusTopic;
     const baseFile = writeConfig(dir, 'source.yaml', config);
 
-    const msg = (r: SapRecord, schema = SAP_SCHEMA, key = docKeyOf(r)) => ({ key, value: encode(schema, r) });
+    const msg = (r: SapRecord, schema = SAP_SCHEMA, key = sapDocKey(r)) => ({
+      key,
+      value: encode(schema, r),
+    });
     await produce(topics.input, [
       ...plain.map((r) => msg(r)),
       msg(sezA),
@@ -129,11 +93,11 @@ describe('irp-bridge replay', () => {
       msg({ ...newSchema, SOURCE_SYSTEM: 'S4H' }, v2 as never),
       { key: 'garbage', value: Buffer.from('not avro \u0000\u0001\u0002') },
     ]);
-    let outputs = await runPipeline(config, dir, env, topics, plain.length + 5);
+    let outputs = await runSourceUntil(config, dir, env, topics, plain.length + 5, log);
     const errors = outputs.filter((o) => o.topic === topics.errors);
     const dead = outputs.filter((o) => o.topic === topics.deadLetter);
     expect(outputs.filter((o) => o.topic === topics.results)).toHaveLength(plain.length);
-    expect(errors.map((e) => e.json!.docKey).sort()).toEqual([docKeyOf(sezA), docKeyOf(sezB), null].sort());
+    expect(errors.map((e) => e.json!.docKey).sort()).toEqual([sapDocKey(sezA), sapDocKey(sezB), null].sort());
     expect(errors.find((e) => e.json!.docKey === null)!.headers['irp-bridge.errors.code']).toBe(
       'MAP_UNKNOWN_UNIT',
     );
@@ -149,8 +113,8 @@ describe('irp-bridge replay', () => {
       stateCode: buyer.slice(0, 2),
     });
     await produce(topics.input, [msg(sezA)]);
-    outputs = await runPipeline(config, dir, env, topics, plain.length + 6);
-    const resultA = outputs.find((o) => o.topic === topics.results && o.json!.docKey === docKeyOf(sezA))!;
+    outputs = await runSourceUntil(config, dir, env, topics, plain.length + 6, log);
+    const resultA = outputs.find((o) => o.topic === topics.results && o.json!.docKey === sapDocKey(sezA))!;
     expect(resultA.json!.Irn).toMatch(/^[0-9a-f]{64}$/);
     const before = outputs.length;
     const registrations = await h.registrations();
@@ -175,18 +139,18 @@ describe('irp-bridge replay', () => {
     };
     expect(plan.dryRun).toBe(true);
     const byDoc = new Map(plan.items.map((i) => [i.docKey, i]));
-    expect(byDoc.get(docKeyOf(sezB))).toMatchObject({
+    expect(byDoc.get(sapDocKey(sezB))).toMatchObject({
       action: 'send',
       payload: { DocDtls: { No: 'SEZB0001' } },
     });
-    expect(byDoc.get(docKeyOf(sezA))).toMatchObject({ action: 'skip', reason: 'has-irn' });
-    expect(byDoc.get(docKeyOf(sezA))!.detail).toContain(String(resultA.json!.Irn));
+    expect(byDoc.get(sapDocKey(sezA))).toMatchObject({ action: 'skip', reason: 'has-irn' });
+    expect(byDoc.get(sapDocKey(sezA))!.detail).toContain(String(resultA.json!.Irn));
     expect(plan.send).toBe(1);
     expect(await readOutputs(topics, before, 3000, 300)).toHaveLength(before);
 
     // The replay: B is registered, its result names the rejection it re-drives and its own input.
-    const errorB = errors.find((e) => e.json!.docKey === docKeyOf(sezB))!;
-    const errorBAt = await offsetOf(topics.errors, docKeyOf(sezB));
+    const errorB = errors.find((e) => e.json!.docKey === sapDocKey(sezB))!;
+    const errorBAt = await offsetOf(topics.errors, sapDocKey(sezB));
     const run = await runCliAsync(
       ['replay', '--config', baseFile, '--from', 'errors', '--stage', 'submit'],
       env,
@@ -195,7 +159,7 @@ describe('irp-bridge replay', () => {
     expect(run.stdout).toMatch(/sent 1, skipped has-irn 1/);
     expect(run.stdout).toMatch(/→ IRN [0-9a-f]{64}/);
     outputs = await readOutputs(topics, before + 1, 20_000, 500);
-    const resultB = outputs.find((o) => o.topic === topics.results && o.json!.docKey === docKeyOf(sezB))!;
+    const resultB = outputs.find((o) => o.topic === topics.results && o.json!.docKey === sapDocKey(sezB))!;
     expect(resultB.json!.Irn).toMatch(/^[0-9a-f]{64}$/);
     expect(resultB.json!.source).toEqual(errorB.json!.source);
     expect(resultB.headers).toMatchObject({
@@ -206,7 +170,7 @@ describe('irp-bridge replay', () => {
     expect(await h.registrations()).toBe(registrations + 1);
     // The document-status topic follows: B registered.
     const status = await readValues(statusTopic);
-    expect(status.some((s) => s.docKey === docKeyOf(sezB) && s.state === 'registered')).toBe(true);
+    expect(status.some((s) => s.docKey === sapDocKey(sezB) && s.state === 'registered')).toBe(true);
 
     // Replaying again sends nothing: B's input has a result now, A's document an IRN.
     const again = await runCliAsync(
@@ -243,12 +207,12 @@ describe('irp-bridge replay', () => {
     );
     expect(dlDry.code).toBe(0);
     expect(dlDry.stdout).toMatch(/would send 1, skipped still-fails 1/);
-    expect(dlDry.stdout).toContain(`would send generate ${docKeyOf(newSchema)}`);
+    expect(dlDry.stdout).toContain(`would send generate ${sapDocKey(newSchema)}`);
     const dl = await runCliAsync(['replay', '--config', schemaFixed, '--from', 'dead-letter'], env);
     expect(dl.code).toBe(0);
     outputs = await readOutputs(topics, before + 3, 20_000, 500);
     const resultC = outputs.find(
-      (o) => o.topic === topics.results && o.json!.docKey === docKeyOf(newSchema),
+      (o) => o.topic === topics.results && o.json!.docKey === sapDocKey(newSchema),
     )!;
     expect(resultC.json!.Irn).toMatch(/^[0-9a-f]{64}$/);
     expect(resultC.headers['irp-bridge.replay.topic']).toBe(topics.deadLetter);
