@@ -366,7 +366,17 @@ function itemLine(
   const unit = lookup(tables.units, ERPNEXT_TABLES.units, it.uom) ?? 'OTH';
   const hsn = (it.gst_hsn_code ?? '').replace(/\D/g, '');
   if (!hsn) issues.add('MAP_MISSING_FIELD', `${at}.gst_hsn_code`, 'HSN/SAC code is required');
-  if (given(it.gst_treatment)?.toLowerCase() === 'non-gst')
+  const treatment = given(it.gst_treatment)?.toLowerCase();
+  if (
+    (treatment === 'nil-rated' || treatment === 'exempted') &&
+    it.igst_amount + it.cgst_amount + it.sgst_amount !== 0
+  )
+    issues.add(
+      'MAP_TAX_MISMATCH',
+      `${at}.gst_treatment`,
+      `GST charged on an item whose GST treatment is ${it.gst_treatment}`,
+    );
+  if (treatment === 'non-gst')
     issues.add(
       'MAP_INVALID_CODE',
       `${at}.gst_treatment`,
