@@ -11,6 +11,7 @@ import * as run from './run.js';
 import * as sandbox from './sandbox.js';
 import * as topics from './topics.js';
 import * as validate from './validate.js';
+import * as writeBack from './write-back.js';
 
 /**
  * Every sub-command, in the order `--help` lists them. A command module exports `register(program)`
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   replay.register(program);
   backfill.register(program);
   reconcile.register(program);
+  writeBack.register(program);
   validate.register(program);
   irn.register(program);
   sandbox.register(program);
