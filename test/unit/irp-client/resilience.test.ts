@@ -87,10 +87,14 @@ describe('Resilience.run', () => {
   });
 
   it('passes the remaining deadline to each attempt', async () => {
-    const r = new Resilience(config(), Date.now);
+    // A clock the attempts move (each takes 5 ms of it): with Date.now and a backoff whose jitter can be
+    // 0 ms, two attempts could start in the same millisecond and see the same remaining time.
+    let now = 0;
+    const r = new Resilience(config(), () => now);
     const seen: number[] = [];
     await r.run('G', 1_000, async (_n, remaining) => {
       seen.push(remaining);
+      now += 5;
       return seen.length < 2 ? transient : final('x');
     });
     expect(seen[0]).toBeLessThanOrEqual(1_000);
