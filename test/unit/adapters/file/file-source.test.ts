@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import avro from 'avsc';
@@ -220,16 +228,20 @@ describe('FileSource over an Avro object container file', () => {
     records: object[],
     codec = 'null',
   ): Promise<void> {
-    const encoder = avro.createFileEncoder(path, schema as avro.Schema, { blockSize: 256, codec });
-    await new Promise<void>((resolve, reject) => {
+    // createFileEncoder's 'finish' fires before its file stream has written everything (a timed wait
+    // after it flaked under load): pipe a block encoder into a file stream and wait for that to close.
+    // The schema as given (what createFileEncoder passes too), so the header keeps its short name.
+    const encoder = new avro.streams.BlockEncoder(schema as unknown as avro.Type, { blockSize: 256, codec });
+    const file = createWriteStream(path);
+    const closed = new Promise<void>((resolve, reject) => {
       encoder.on('error', reject);
-      // The file stream finishes after the encoder's last block.
-      (encoder as unknown as { on(e: 'finish', f: () => void): void }).on('finish', () =>
-        setTimeout(resolve, 20),
-      );
-      for (const r of records) encoder.write(r);
-      encoder.end();
+      file.on('error', reject);
+      file.on('close', () => resolve());
     });
+    encoder.pipe(file);
+    for (const r of records) encoder.write(r);
+    encoder.end();
+    await closed;
   }
 
   it('infers the format from the extension', () => {
