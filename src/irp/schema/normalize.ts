@@ -98,6 +98,89 @@ function bind(value: unknown, shape: Shape, path: string, notes: NormalizeNote[]
   return out;
 }
 
+/**
+ * A check compiled from a codec: true exactly when `normalizeToCodec` would change nothing (canonical
+ * names only, no nulls, nothing unknown) and the codec accepts every value as it stands (its own `is`,
+ * refinements included), so decoding returns the input itself. What a connector hands the validator is
+ * almost always canonical; this one pass lets the validator skip the normaliser and the io-ts decoder
+ * for it, with the same result.
+ */
+type Check = (value: unknown) => boolean;
+
+const checks = new WeakMap<t.Mixed, Check>();
+
+interface Checkable extends Introspectable {
+  is: (u: unknown) => boolean;
+  predicate?: (u: unknown) => boolean;
+}
+
+function checkOf(codec: t.Mixed): Check {
+  const cached = checks.get(codec);
+  if (cached) return cached;
+  const c = codec as unknown as Checkable;
+  let check: Check;
+  switch (c._tag) {
+    case 'ExactType':
+    case 'ReadonlyType':
+      check = checkOf(c.type!);
+      break;
+    case 'RefinementType': {
+      const inner = checkOf(c.type!);
+      const predicate = c.predicate!;
+      check = (u) => inner(u) && predicate(u);
+      break;
+    }
+    case 'ArrayType':
+    case 'ReadonlyArrayType': {
+      const item = checkOf(c.type!);
+      check = (u) => {
+        if (!Array.isArray(u)) return false;
+        for (let i = 0; i < u.length; i++) if (!(i in u) || !item(u[i])) return false;
+        return true;
+      };
+      break;
+    }
+    case 'InterfaceType':
+    case 'PartialType':
+    case 'IntersectionType': {
+      const props = new Map<string, Check>();
+      const required: string[] = [];
+      const collect = (part: Introspectable) => {
+        if (part._tag === 'IntersectionType')
+          part.types!.forEach((p) => collect(p as unknown as Introspectable));
+        else if (part._tag === 'ExactType') collect(part.type as unknown as Introspectable);
+        else
+          for (const [name, sub] of Object.entries(part.props ?? {})) {
+            props.set(name, checkOf(sub));
+            if (part._tag === 'InterfaceType') required.push(name);
+          }
+      };
+      collect(c);
+      check = (u) => {
+        if (u === null || typeof u !== 'object' || Array.isArray(u)) return false;
+        const o = u as Record<string, unknown>;
+        for (const key of Object.keys(o)) {
+          const sub = props.get(key);
+          const v = o[key];
+          if (sub === undefined || v === null || v === undefined || !sub(v)) return false;
+        }
+        for (const name of required) if (!Object.prototype.hasOwnProperty.call(o, name)) return false;
+        return true;
+      };
+      break;
+    }
+    default:
+      check = (u) => c.is(u);
+  }
+  checks.set(codec, check);
+  return check;
+}
+
+/** Whether `input` is already what `normalizeToCodec` and then `codec.decode` would make of it. */
+export function isCanonical(codec: t.Mixed, input: unknown): boolean {
+  return checkOf(codec)(input);
+}
+
 /** The input with canonical names and without nulls or unknown properties, plus what was changed. */
 export function normalizeToCodec(codec: t.Mixed, input: unknown): { value: unknown; notes: NormalizeNote[] } {
   const notes: NormalizeNote[] = [];

@@ -6,7 +6,7 @@
 import { isRight } from 'fp-ts/lib/Either.js';
 import { finding, type Finding } from '../errors.js';
 import { InvoiceCodec, type Invoice } from '../schema/invoice.js';
-import { conformToCodec, normalizeToCodec } from '../schema/normalize.js';
+import { conformToCodec, isCanonical, normalizeToCodec } from '../schema/normalize.js';
 import { DEFAULT_MAX_ITEMS, DEFAULT_TOLERANCE, type ValidationContext } from './context.js';
 import { documentDateRules, exportDetailRules, precedingDocumentRule } from './rules/document.js';
 import { itemListRules, itemRules } from './rules/items.js';
@@ -79,7 +79,33 @@ function isEmptyPayload(input: unknown): boolean {
   );
 }
 
+/** Every business rule's findings, each (code, path) once, after the schema's own findings. */
+function ruleFindings(loose: LooseInvoice, ctx: RuleContext, errors: Finding[]): void {
+  const reported = new Set(errors.map((e) => `${e.code}@${e.path}`));
+  for (const rule of BUSINESS_RULES) {
+    for (const f of rule(loose, ctx)) {
+      const key = `${f.code}@${f.path}`;
+      if (!reported.has(key)) errors.push(f);
+      reported.add(key);
+    }
+  }
+}
+
 export function validateInvoice(input: unknown, context: ValidationContext): ValidationResult {
+  const ctx: RuleContext = {
+    ...context,
+    maxItems: context.maxItems ?? DEFAULT_MAX_ITEMS,
+    tolerance: context.tolerance ?? DEFAULT_TOLERANCE,
+  };
+  // The common case (a connector's output, a well-formed request): canonical names, no nulls, every
+  // value as the schema wants it. Normalising and decoding would return it unchanged with no notes, so
+  // the rules read it as it is and it is the decoded invoice.
+  if (isCanonical(InvoiceCodec, input)) {
+    const invoice = input as Invoice;
+    const errors: Finding[] = [];
+    ruleFindings(invoice, ctx, errors);
+    return { valid: errors.length === 0, errors, warnings: invoiceWarnings(invoice, []), invoice };
+  }
   if (isEmptyPayload(input)) return { valid: false, errors: [finding('2255', '')], warnings: [] };
   if (jsonDepth(input) > MAX_JSON_DEPTH)
     return {
@@ -95,25 +121,13 @@ export function validateInvoice(input: unknown, context: ValidationContext): Val
       warnings: [],
     };
 
-  const ctx: RuleContext = {
-    ...context,
-    maxItems: context.maxItems ?? DEFAULT_MAX_ITEMS,
-    tolerance: context.tolerance ?? DEFAULT_TOLERANCE,
-  };
   const { value, notes } = normalizeToCodec(InvoiceCodec, input);
   const decoded = InvoiceCodec.decode(value);
   const errors: Finding[] = isRight(decoded) ? [] : schemaFindings(decoded.left);
   // Business rules read the decoded values where decoding succeeded (coerced numbers and strings),
   // and the normalised input otherwise, so one bad field does not hide findings in the others.
   const loose = (isRight(decoded) ? decoded.right : conformToCodec(InvoiceCodec, value)) as LooseInvoice;
-  const reported = new Set(errors.map((e) => `${e.code}@${e.path}`));
-  for (const rule of BUSINESS_RULES) {
-    for (const f of rule(loose, ctx)) {
-      const key = `${f.code}@${f.path}`;
-      if (!reported.has(key)) errors.push(f);
-      reported.add(key);
-    }
-  }
+  ruleFindings(loose, ctx, errors);
   const warnings = invoiceWarnings(loose, notes);
   const result: ValidationResult = { valid: errors.length === 0, errors, warnings };
   if (isRight(decoded)) result.invoice = decoded.right;

@@ -9,11 +9,30 @@ import { num, round2, within } from './money.js';
 import { hasPrecedingDocument } from './rules/document.js';
 import type { LooseInvoice, Warning } from './rules/types.js';
 
-function walkStrings(value: unknown, path: string, visit: (text: string, path: string) => void): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, `${path}[${i}]`, visit));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) walkStrings(v, path ? `${path}.${k}` : k, visit);
+/** The JSON path of a position given as keys and indexes: `ItemList[0].PrdDesc`. */
+function pathText(at: readonly (string | number)[]): string {
+  let path = '';
+  for (const k of at) path = typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+  return path;
+}
+
+/** The path of every string containing a backslash, in document order (a path is built only for those). */
+function backslashPaths(value: unknown, at: (string | number)[], out: string[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\\')) out.push(pathText(at));
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      backslashPaths(value[i], at, out);
+      at.pop();
+    }
+  } else if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      at.push(k);
+      backslashPaths((value as Record<string, unknown>)[k], at, out);
+      at.pop();
+    }
+  }
 }
 
 export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote[]): Warning[] {
@@ -39,10 +58,10 @@ export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote
         path,
       });
   }
-  walkStrings(inv, '', (text, path) => {
-    if (text.includes('\\'))
-      out.push({ code: 'W_BACKSLASH', message: 'NIC asks that text fields contain no backslash', path });
-  });
+  const backslashes: string[] = [];
+  backslashPaths(inv, [], backslashes);
+  for (const path of backslashes)
+    out.push({ code: 'W_BACKSLASH', message: 'NIC asks that text fields contain no backslash', path });
   (Array.isArray(inv.ItemList) ? inv.ItemList : []).forEach((item, i) => {
     const [qty, price, tot] = [num(item?.Qty), num(item?.UnitPrice), num(item?.TotAmt)];
     if (qty !== undefined && price !== undefined && tot !== undefined && !within(tot, qty * price, 1))
