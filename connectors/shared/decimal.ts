@@ -36,9 +36,16 @@ export function decFromNumber(n: number): Dec | undefined {
 
 /** Avro `bytes` with logicalType decimal: big-endian two's-complement unscaled value. */
 export function decFromAvroBytes(bytes: Uint8Array, scale: number): Dec {
+  // Up to six bytes (every amount an ERP sends) the value is an exact double: one BigInt, not one per byte.
+  if (bytes.length <= 6) {
+    let v = 0;
+    for (let i = 0; i < bytes.length; i++) v = v * 256 + bytes[i]!;
+    if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) v -= 2 ** (bytes.length * 8);
+    return { units: BigInt(v), scale };
+  }
   let units = 0n;
   for (const b of bytes) units = (units << 8n) | BigInt(b);
-  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) units -= 1n << BigInt(bytes.length * 8);
+  if ((bytes[0]! & 0x80) !== 0) units -= 1n << BigInt(bytes.length * 8);
   return { units, scale };
 }
 
@@ -55,10 +62,15 @@ export function decToAvroBytes(d: Dec, scale: number): Buffer {
   return Buffer.from(out);
 }
 
+/** 10^0 … 10^38 as bigints, so rescaling does not compute a power each time. */
+const POW10: readonly bigint[] = Array.from({ length: 39 }, (_, i) => 10n ** BigInt(i));
+const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
+
 /** The value's units at `scale`, rounded with `mode` (ties and direction measured away from zero). */
 export function rescale(d: Dec, scale: number, mode: RoundingMode = 'half-up'): bigint {
-  if (scale >= d.scale) return d.units * 10n ** BigInt(scale - d.scale);
-  const div = 10n ** BigInt(d.scale - scale);
+  if (scale === d.scale) return d.units;
+  if (scale > d.scale) return d.units * pow10(scale - d.scale);
+  const div = pow10(d.scale - scale);
   const neg = d.units < 0n;
   const abs = neg ? -d.units : d.units;
   let q = abs / div;
@@ -80,9 +92,18 @@ export function decToString(d: Dec): string {
   return `${neg ? '-' : ''}${int}${frac}`;
 }
 
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+/** 10^0 … 10^22: every one an exact double (parsed, never computed). */
+const POW10_DOUBLE: readonly number[] = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
 /** Rounded to `scale` places and returned as a JS number (exact for money and quantities). */
 export function toNumber(d: Dec, scale: number, mode: RoundingMode = 'half-up'): number {
-  return Number(decToString({ units: rescale(d, scale, mode), scale }));
+  const units = rescale(d, scale, mode);
+  // Both operands exact doubles: IEEE division rounds the true quotient once, to the double nearest the
+  // decimal — what parsing its text gives. Past 2^53 or 10^22, through the text.
+  if (scale >= 0 && scale <= 22 && units <= MAX_EXACT && units >= -MAX_EXACT)
+    return Number(units) / POW10_DOUBLE[scale]!;
+  return Number(decToString({ units, scale }));
 }
 
 export function mul(a: Dec, b: Dec): Dec {
