@@ -126,7 +126,7 @@ export const itemTotal = (m: LineMoney): Paise =>
   m.othChrg;
 
 /** The schema's property order, so mapped invoices read like NIC's samples. */
-const ITEM_ORDER = [
+export const ITEM_ORDER = [
   'SlNo',
   'PrdDesc',
   'IsServc',
@@ -159,31 +159,49 @@ const ITEM_ORDER = [
   'AttribDtls',
 ] as const;
 
-function ordered<T extends object>(o: T, order: readonly string[]): T {
-  const rec = o as Record<string, unknown>;
-  return Object.fromEntries(order.filter((k) => rec[k] !== undefined).map((k) => [k, rec[k]])) as T;
-}
-
+/**
+ * The IRP item: the facts and the money-derived amounts (a derived amount wins over a fact of the same
+ * name), in the schema's order (ITEM_ORDER), undefined left out. Written out property by property: this
+ * runs for every line of every invoice.
+ */
 export function toItem({ facts, money: m }: Line): Item {
-  const item: Item = {
-    ...facts,
-    TotAmt: rupees(m.gross),
-    Discount: rupees(m.discount),
-    AssAmt: rupees(assessable(m)),
-    IgstAmt: rupees(m.igst),
-    CgstAmt: rupees(m.cgst),
-    SgstAmt: rupees(m.sgst),
-    CesAmt: rupees(m.cess),
-    CesNonAdvlAmt: rupees(m.cessNonAdvl),
-    OthChrg: rupees(m.othChrg),
-    TotItemVal: rupees(itemTotal(m)),
-  };
-  if (m.preTax !== undefined) item.PreTaxVal = rupees(m.preTax);
-  if (m.stateCess !== 0 || m.stateCessNonAdvl !== 0 || facts.StateCesRt !== undefined) {
-    item.StateCesAmt = rupees(m.stateCess);
-    item.StateCesNonAdvlAmt = rupees(m.stateCessNonAdvl);
-  }
-  return ordered(item, ITEM_ORDER);
+  const f = facts as Partial<Item>;
+  const withStateCess = m.stateCess !== 0 || m.stateCessNonAdvl !== 0 || facts.StateCesRt !== undefined;
+  const o = {} as Item;
+  if (f.SlNo !== undefined) o.SlNo = f.SlNo;
+  if (f.PrdDesc !== undefined) o.PrdDesc = f.PrdDesc;
+  if (f.IsServc !== undefined) o.IsServc = f.IsServc;
+  if (f.HsnCd !== undefined) o.HsnCd = f.HsnCd;
+  if (f.Barcde !== undefined) o.Barcde = f.Barcde;
+  if (f.Qty !== undefined) o.Qty = f.Qty;
+  if (f.FreeQty !== undefined) o.FreeQty = f.FreeQty;
+  if (f.Unit !== undefined) o.Unit = f.Unit;
+  if (f.UnitPrice !== undefined) o.UnitPrice = f.UnitPrice;
+  o.TotAmt = rupees(m.gross);
+  o.Discount = rupees(m.discount);
+  if (m.preTax !== undefined) o.PreTaxVal = rupees(m.preTax);
+  else if (f.PreTaxVal !== undefined) o.PreTaxVal = f.PreTaxVal;
+  o.AssAmt = rupees(assessable(m));
+  if (f.GstRt !== undefined) o.GstRt = f.GstRt;
+  o.IgstAmt = rupees(m.igst);
+  o.CgstAmt = rupees(m.cgst);
+  o.SgstAmt = rupees(m.sgst);
+  if (f.CesRt !== undefined) o.CesRt = f.CesRt;
+  o.CesAmt = rupees(m.cess);
+  o.CesNonAdvlAmt = rupees(m.cessNonAdvl);
+  if (f.StateCesRt !== undefined) o.StateCesRt = f.StateCesRt;
+  if (withStateCess) o.StateCesAmt = rupees(m.stateCess);
+  else if (f.StateCesAmt !== undefined) o.StateCesAmt = f.StateCesAmt;
+  if (withStateCess) o.StateCesNonAdvlAmt = rupees(m.stateCessNonAdvl);
+  else if (f.StateCesNonAdvlAmt !== undefined) o.StateCesNonAdvlAmt = f.StateCesNonAdvlAmt;
+  o.OthChrg = rupees(m.othChrg);
+  o.TotItemVal = rupees(itemTotal(m));
+  if (f.OrdLineRef !== undefined) o.OrdLineRef = f.OrdLineRef;
+  if (f.OrgCntry !== undefined) o.OrgCntry = f.OrgCntry;
+  if (f.PrdSlNo !== undefined) o.PrdSlNo = f.PrdSlNo;
+  if (f.BchDtls !== undefined) o.BchDtls = f.BchDtls;
+  if (f.AttribDtls !== undefined) o.AttribDtls = f.AttribDtls;
+  return o;
 }
 
 export function invoiceTotal(lines: readonly Line[], h: HeaderMoney): Paise {

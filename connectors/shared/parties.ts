@@ -73,7 +73,12 @@ export function email(value: string | null | undefined): string | undefined {
 
 /** Omit undefined properties: the IRP payload never carries nulls or undefined. */
 export function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 /** A party as a connector found it, with the ERP paths of its fields for error messages. */
