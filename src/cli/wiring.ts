@@ -19,6 +19,7 @@ import type { EventDecoder, InvoiceSource, OutputSink } from '../pipeline/ports.
 import { DEFAULT_RUNNER_CONFIG, PipelineRunner } from '../pipeline/runner.js';
 import type { StageDeps } from '../pipeline/stages.js';
 import { startChecks, type ResolvedSource } from './start-checks.js';
+import { transportWarnings } from './transport-warnings.js';
 
 /**
  * The IRP client's config and the Kafka connection of `config`, after every start-up check
@@ -110,6 +111,7 @@ export async function wireKafkaSource(
 ): Promise<SourceRuntime> {
   const connector = configuredConnector(config);
   const resolved = await resolveSource(config, baseDir, env);
+  for (const warning of transportWarnings(config)) log.warn({ source: config.id }, warning);
   initialiseSeries(metrics, config.id, config.kafka.inputTopics);
   const client = createIrpClient(resolved.irp, {
     logger: log,

@@ -150,8 +150,10 @@ export function check<C extends t.Mixed>(
       const r = base.validate(u, c);
       // A list passes on its items' own errors; a scalar of the wrong type gets the readable message.
       if (r._tag === 'Left')
-        return base instanceof t.ArrayType ? r : t.failure(u, c, `expected ${expected}, got ${show(u)}`);
-      return predicate(r.right) ? r : t.failure(u, c, `expected ${expected}, got ${show(u)}`);
+        return base instanceof t.ArrayType
+          ? r
+          : t.failure(u, c, `expected ${expected}, got ${showAs(base, u)}`);
+      return predicate(r.right) ? r : t.failure(u, c, `expected ${expected}, got ${showAs(base, u)}`);
     },
     refined.encode,
     base,
@@ -192,6 +194,39 @@ export function mapPaths(codec: t.Mixed, value: unknown, fn: (p: string) => stri
 /** A value as an error may show it (short). Never used where a secret belongs. */
 export function show(u: unknown): string {
   if (u === undefined) return 'nothing';
-  const s = JSON.stringify(u) ?? String(u);
+  // A URL's user:password@ is a secret written inline: never repeated.
+  const value = typeof u === 'string' ? u.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@') : u;
+  const s = JSON.stringify(value) ?? String(value);
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+/** A value by its kind only ("a text of 10 characters", "a list of 3"), never its content. */
+export function kindOf(u: unknown): string {
+  if (u === undefined) return 'nothing';
+  if (u === null) return 'null';
+  if (typeof u === 'string') return `a text of ${u.length} character(s)`;
+  if (Array.isArray(u)) return `a list of ${u.length}`;
+  if (typeof u === 'object') return 'a mapping';
+  return `a ${typeof u}`;
+}
+
+/**
+ * Whether a position of this type is a section, list, union or map: a value written there in the wrong
+ * shape may be anything the section holds (a password among them), so errors name its kind only.
+ */
+export function isContainer(type: t.Decoder<unknown, unknown>): boolean {
+  if (type instanceof t.RefinementType) return isContainer(type.type as t.Mixed);
+  return (
+    type instanceof SectionType ||
+    type instanceof t.ArrayType ||
+    type instanceof t.UnionType ||
+    type instanceof t.DictionaryType ||
+    type instanceof t.InterfaceType ||
+    type instanceof t.PartialType
+  );
+}
+
+/** {@link show} for scalars, {@link kindOf} where a container belongs. */
+export function showAs(type: t.Decoder<unknown, unknown>, u: unknown): string {
+  return isContainer(type) ? kindOf(u) : show(u);
 }

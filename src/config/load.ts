@@ -10,7 +10,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { parseDocument } from 'yaml';
-import { mapPaths, show } from './codec-kit.js';
+import { mapPaths, showAs } from './codec-kit.js';
 import { SourceConfigCodec, type SecretRef, type SourceConfig } from './source-config.js';
 
 export class ConfigError extends Error {
@@ -93,8 +93,8 @@ export function describeErrors(errors: t.Errors): string[] {
       byPath.set(path, `${path}: ${e.message}`);
       continue;
     }
-    const expected = e.context[e.context.length - 1]!.type.name;
-    byPath.set(path, `${path}: expected ${expected}, got ${show(e.value)}`);
+    const type = e.context[e.context.length - 1]!.type;
+    byPath.set(path, `${path}: expected ${type.name}, got ${showAs(type, e.value)}`);
   }
   // A parent whose child already explains the problem adds nothing.
   return [...byPath.entries()]
@@ -180,7 +180,13 @@ export function parseSourceConfig(
       file,
       doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`),
     );
-  const js: unknown = doc.toJS();
+  let js: unknown;
+  try {
+    // toJS resolves aliases: an unresolved one, or too many (an alias bomb), throws here.
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError(file, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
   const overrides = applyOverrides(js, env);
   const decoded = SourceConfigCodec.decode(js);
   if (isLeft(decoded)) {

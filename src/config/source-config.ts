@@ -46,12 +46,18 @@ const httpUrl = check(
   (s) => {
     try {
       const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      // user:password@ in a URL is a secret written inline, which logs and errors would repeat.
+      return (
+        (u.protocol === 'http:' || u.protocol === 'https:') &&
+        u.hostname !== '' &&
+        u.username === '' &&
+        u.password === ''
+      );
     } catch {
       return false;
     }
   },
-  'a URL (http:// or https://)',
+  'a URL (http:// or https://) without user:password@ (credentials go in their own keys)',
   { format: 'uri', pattern: '^https?://[^/\\s]+' },
 );
 

@@ -33,7 +33,24 @@ export function allErrorCodes(): readonly CatalogueEntry[] {
 export function irpMessage(code: string, ...params: readonly string[]): string {
   const entry = catalogue.get(code);
   if (!entry) throw new Error(`IRP error code ${code} is not in the catalogue`);
-  return entry.message.replace(/\{(\d+)\}/g, (_m, i: string) => params[Number(i)] ?? '');
+  return entry.message.replace(/\{(\d+)\}/g, (_m, i: string) => shownValue(params[Number(i)] ?? ''));
+}
+
+/** The longest submitted value a message repeats whole. */
+export const MAX_SHOWN_VALUE = 80;
+
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * A submitted value as a message may repeat it: control characters (ESC among them, which would drive
+ * the reader's terminal) written as `\u001b`, and anything longer than {@link MAX_SHOWN_VALUE} cut with
+ * its length said, so a 10 MB value is never echoed back.
+ */
+export function shownValue(value: string, max = MAX_SHOWN_VALUE): string {
+  const cut = value.length > max ? value.slice(0, max) : value;
+  const clean = cut.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return value.length > max ? `${clean}… (${value.length} characters)` : clean;
 }
 
 /** One `ErrorDetails` entry as NIC spells it on the wire. */
@@ -64,8 +81,8 @@ export function finding(
   params: readonly string[] = [],
   detail?: string,
 ): Finding {
-  const f: Finding = { code, message: irpMessage(code, ...params), path };
-  if (detail !== undefined) f.detail = detail;
+  const f: Finding = { code, message: irpMessage(code, ...params), path: shownValue(path, 200) };
+  if (detail !== undefined) f.detail = shownValue(detail, 400);
   return f;
 }
 
@@ -87,5 +104,5 @@ export function irpErrorWithDetail(
   detail: string,
   ...params: readonly string[]
 ): IrpErrorDetail {
-  return { ErrorCode: code, ErrorMessage: `${irpMessage(code, ...params)} - ${detail}` };
+  return { ErrorCode: code, ErrorMessage: `${irpMessage(code, ...params)} - ${shownValue(detail, 400)}` };
 }

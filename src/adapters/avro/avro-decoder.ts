@@ -25,6 +25,7 @@
  */
 import avro from 'avsc';
 import type { AvroSchema } from '../../../connectors/types.js';
+import { shownValue } from '../../irp/errors.js';
 import { failure, type Failure } from '../../pipeline/failures.js';
 import type { EventDecoder } from '../../pipeline/ports.js';
 import type {
@@ -174,7 +175,7 @@ function planFor(readerType: avro.Type, writerType: avro.Type, writer: string): 
     const f = failure('undecodable', 'decode', [
       {
         code: 'AVRO_SCHEMA_INCOMPATIBLE',
-        message: `${writer} cannot be read as the connector's schema: ${(error as Error).message}`,
+        message: shownValue(`${writer} cannot be read as the connector's schema: ${(error as Error).message}`, 400),
       },
     ]);
     return { ok: false, failure: f, cache: true };
@@ -293,7 +294,8 @@ function lookupFailure(
 }
 
 function failureOf(family: Failure['family'], code: string, message: string): Failure {
-  return failure(family, 'decode', [{ code, message }]);
+  // avsc's messages may quote the value (or a whole schema): never a 10 MB value, never escape codes.
+  return failure(family, 'decode', [{ code, message: shownValue(message, 400) }]);
 }
 
 function undecodable(code: string, message: string): { ok: false; failure: Failure } {

@@ -11,6 +11,7 @@
  */
 import avro from 'avsc';
 import type { AvroSchema } from '../../../connectors/types.js';
+import { shownValue } from '../../irp/errors.js';
 import { failure } from '../../pipeline/failures.js';
 import type { EventDecoder } from '../../pipeline/ports.js';
 import { AvroEventDecoder, type DecodeResult } from './avro-decoder.js';
@@ -49,7 +50,7 @@ export class JsonEventDecoder implements EventDecoder {
       return {
         ok: false,
         failure: failure('undecodable', 'decode', [
-          { code: 'JSON_DECODE', message: `not JSON: ${(error as Error).message}` },
+          { code: 'JSON_DECODE', message: shownValue(`not JSON: ${(error as Error).message}`, 400) },
         ]),
       };
     }
@@ -72,12 +73,15 @@ export class JsonEventDecoder implements EventDecoder {
       const detail = problem
         ? {
             code: 'AVRO_JSON_INVALID',
-            message: `${problem.path || 'the record'}: ${problem.message}`,
+            message: shownValue(`${problem.path || 'the record'}: ${problem.message}`, 400),
             path: problem.path,
           }
         : {
             code: 'AVRO_JSON_INVALID',
-            message: `not a record of the Avro schema ${this.writerType.name ?? ''}: ${(error as Error).message}`,
+            message: shownValue(
+              `not a record of the Avro schema ${this.writerType.name ?? ''}: ${(error as Error).message}`,
+              400,
+            ),
           };
       return { ok: false, failure: failure('undecodable', 'decode', [detail]) };
     }

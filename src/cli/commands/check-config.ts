@@ -37,6 +37,12 @@ export function register(program: Command): void {
             (from ? `\n  (environment overrides: ${from})` : ''),
           1,
         );
+      const { transportWarnings } = await import('../transport-warnings.js');
+      for (const warning of transportWarnings(config)) process.stderr.write(`warning: ${warning}\n`);
+      if (!config.irp.signingCertFile && !config.irp.credentials.some((c) => c.file))
+        process.stderr.write(
+          'warning: irp.signingCertFile is not set: signed IRP answers will not be verified\n',
+        );
       process.stdout.write(
         `${file}: ok (source ${config.id}, connector ${config.connector}, topics ${config.kafka.inputTopics.join(', ')}` +
           `${opts.resolveSecrets ? ', secrets resolved' : ''}${from ? `; ${from}` : ''})\n`,

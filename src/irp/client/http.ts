@@ -42,7 +42,15 @@ export interface HttpTransportOptions {
   connections: number;
   keepAliveTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Larger answers are cut off and fail as `network` (default {@link MAX_RESPONSE_BYTES}). */
+  maxResponseBytes?: number;
 }
+
+/**
+ * The largest IRP answer read: far above any real one (a signed 1000-line invoice is well under 2 MB),
+ * small enough that a broken or hostile endpoint cannot fill the process's memory.
+ */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** The HTTP port of the client; {@link UndiciTransport} is the production adapter. */
 export interface HttpTransport {
@@ -81,8 +89,10 @@ function classifyUndiciError(error: unknown): TransportError {
 export class UndiciTransport implements HttpTransport {
   private readonly pool: Pool;
   private readonly prefix: string;
+  private readonly maxResponseBytes: number;
 
   constructor(baseUrl: string, options: HttpTransportOptions) {
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     const url = new URL(baseUrl);
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
@@ -104,11 +114,33 @@ export class UndiciTransport implements HttpTransport {
         bodyTimeout: req.timeoutMs,
         signal: req.signal,
       });
-      const body = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body };
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+        res.body.destroy();
+        throw this.tooLarge(`declares ${declared} bytes`);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > this.maxResponseBytes) {
+          res.body.destroy();
+          throw this.tooLarge(`exceeds it`);
+        }
+        chunks.push(chunk);
+      }
+      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
     } catch (error) {
       throw classifyUndiciError(error);
     }
+  }
+
+  private tooLarge(what: string): TransportError {
+    return new TransportError(
+      'network',
+      `IRP response larger than ${this.maxResponseBytes} bytes (${what}): not read`,
+      'IRP_RESPONSE_TOO_LARGE',
+    );
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,7 @@ import { recoverDuplicate, type SubmittedInvoice } from './recovery.js';
 import { globalSecretRegistry, redactingChildOptions, type SecretRegistry } from './redact.js';
 import { Resilience, type BreakerState } from './resilience.js';
 import { IrpSession, type SessionState } from './session.js';
+import { UNVERIFIED_WARNING, unverifiedConflict, unverifiedReason } from './verify-answer.js';
 import {
   createSignedVerifier,
   renderQrPng,
@@ -249,6 +250,7 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
   const verifier: SignedVerifier | undefined = cfg.signingCertPem
     ? createSignedVerifier(cfg.signingCertPem)
     : undefined;
+  if (!verifier) log.warn(UNVERIFIED_WARNING);
 
   const stats: IrpClientStats = {
     logins: 0,
@@ -517,6 +519,15 @@ export function createIrpClient(config: unknown, deps: IrpClientDeps = {}): IrpC
             ...outcome,
             errors: [...outcome.errors, { code: 'SYNC_GSTIN', message: synced.note }],
           };
+        }
+      }
+      if (outcome.kind === 'success' && verifier) {
+        // A new registration is verified like a recovered one: signatures, and that they sign this
+        // answer for this document (a forged JWT or a made-up IRN is never published as success).
+        const reason = await unverifiedReason(invoice as Partial<SubmittedInvoice>, outcome.data, verifier);
+        if (reason) {
+          log.warn({ gstin, irn: outcome.data.Irn, reason }, 'irp answer not verified');
+          return count(unverifiedConflict(reason, outcome.data.Irn));
         }
       }
       if (outcome.kind !== 'duplicate') return count(outcome);

@@ -32,6 +32,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
+  // A missing value (or a null the schema drops) fills NIC's "{0}" as "missing", never "undefined".
+  if (value === undefined) return 'missing';
   return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
 }
 

@@ -3,6 +3,7 @@
  * sandbox GSTINs fail them, README §9), backslashes (NIC's prose forbids them, its schema does not),
  * TotAmt ≠ Qty × UnitPrice (rule 2192 is suspended), and what the normaliser had to change.
  */
+import { shownValue } from '../errors.js';
 import { hasValidGstinCheckCharacter } from '../gstin.js';
 import type { NormalizeNote } from '../schema/normalize.js';
 import { num, round2, within } from './money.js';
@@ -54,7 +55,7 @@ export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote
     if (typeof g === 'string' && g.length === 15 && !hasValidGstinCheckCharacter(g))
       out.push({
         code: 'W_GSTIN_CHECK_DIGIT',
-        message: `GSTIN ${g} fails its check character (the IRP accepts it)`,
+        message: `GSTIN ${shownValue(g)} fails its check character (the IRP accepts it)`,
         path,
       });
   }
@@ -87,9 +88,10 @@ export function invoiceWarnings(inv: LooseInvoice, notes: readonly NormalizeNote
     if (note.kind === 'renamed')
       out.push({
         code: 'W_PROPERTY_CASE',
-        message: `bound case-insensitively from "${note.from}"`,
+        message: `bound case-insensitively from "${shownValue(note.from ?? '')}"`,
         path: note.path,
       });
   }
-  return out;
+  // Paths are made of the submitted keys: never repeat a 10 MB key or a terminal escape code whole.
+  return out.map((w) => ({ ...w, path: shownValue(w.path, 200) }));
 }

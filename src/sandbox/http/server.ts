@@ -15,7 +15,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { irpError } from '../../irp/errors.js';
+import { irpError, irpErrorWithDetail } from '../../irp/errors.js';
 import type { FaultDecision, FaultEngine, FaultFailure } from '../faults/fault-engine.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { AdminApi } from './admin-api.js';
@@ -126,7 +126,12 @@ export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const url = requestUrl(req);
+    if (!url) {
+      // A request target that is not a path ("////", "http://x"): nothing here answers it.
+      sendJson(res, 400, failureEnvelope([irpErrorWithDetail('3009', 'the request target is not a path')]));
+      return;
+    }
     const method = req.method ?? 'GET';
     const pathname = url.pathname;
 
@@ -386,10 +391,17 @@ function isBusy(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
-function pathOf(req: IncomingMessage): string {
+/** The request's URL when its target is a path (origin form), else undefined. */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
   try {
-    return new URL(req.url ?? '/', 'http://sandbox.invalid').pathname;
+    return new URL(`http://sandbox.invalid${target}`);
   } catch {
-    return '?';
+    return undefined;
   }
+}
+
+function pathOf(req: IncomingMessage): string {
+  return requestUrl(req)?.pathname ?? '?';
 }

@@ -145,7 +145,7 @@ describe('irp-bridge check-config', { timeout: 120_000 }, () => {
       /irp\.credentials\[2\]\.password: environment variable IRP_TEST_UNSET_3 is not set/,
     );
     expect(resolved.stderr).not.toContain('s3cret-sasl');
-  });
+  }, 60_000);
 
   it('a signing-certificate bundle (NIC rotates) passes whole, and names a broken certificate in it', () => {
     const cert = sandbox.credentials.signingCertPem;

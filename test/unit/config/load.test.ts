@@ -86,10 +86,10 @@ describe('source config: meaning, not only type', () => {
     );
     expect(p).toEqual(
       expect.arrayContaining([
-        'irp.baseUrl: expected a URL (http:// or https://), got "localhost:8080"',
+        'irp.baseUrl: expected a URL (http:// or https://) without user:password@ (credentials go in their own keys), got "localhost:8080"',
         'ops.httpPort: expected a TCP port, 0–65535 (0: any free port), got 70000',
         'pipeline.maxInFlight: expected an integer ≥ 1, got 0',
-        'avro.registry.url: expected a URL (http:// or https://), got "ftp://r"',
+        'avro.registry.url: expected a URL (http:// or https://) without user:password@ (credentials go in their own keys), got "ftp://r"',
       ]),
     );
     expect(problems(VALID.replace(/credentials: .*$/m, 'credentials: []'))[0]).toMatch(
