@@ -48,6 +48,29 @@ export interface KafkaBrokerOptions {
   keepDir?: boolean;
   /** Extra server.properties entries; they override the defaults written here. */
   serverProperties?: Record<string, string | number | boolean>;
+  /**
+   * A second listener, `SASL_SSL` (or `SSL` without users), beside the PLAINTEXT one the harness uses:
+   * a certificate for 127.0.0.1 signed by a CA generated for this broker (openssl), and SCRAM users
+   * created when the storage is formatted, PLAIN users in the listener's JAAS config.
+   */
+  /**
+   * Keep the data folder across {@link KafkaBroker.restart} (the folder is removed by `stop`, or kept
+   * should this process be killed). Default false.
+   */
+  restartable?: boolean;
+  secure?: {
+    scramUsers?: { mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string }[];
+    plainUsers?: { username: string; password: string }[];
+  };
+}
+
+/** The secure listener of a broker started with `secure`. */
+export interface SecureListener {
+  /** `127.0.0.1:<port>` of the SASL_SSL (or SSL) listener. */
+  brokers: string;
+  protocol: 'SASL_SSL' | 'SSL';
+  /** PEM of the CA that signed the broker's certificate (what a client's `ssl.caFile` holds). */
+  caFile: string;
 }
 
 export interface KafkaBroker {
@@ -60,6 +83,10 @@ export interface KafkaBroker {
   /** The broker's own log (stdout and stderr of the JVM). */
   readonly logFile: string;
   readonly pid: number;
+  /** `restartable` brokers: SIGTERM the JVM and start it again on the same ports and data. */
+  restart(): Promise<void>;
+  /** The TLS listener, when started with `secure`. */
+  readonly secure?: SecureListener;
   /** SIGTERM the JVM, wait for it (SIGKILL after 20 s), then remove the folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -90,19 +117,20 @@ async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaB
   const logFile = join(dir, 'broker.log');
   const propsFile = join(dir, 'server.properties');
   const log4jFile = join(dir, 'log4j2.properties');
-  const [freePort, controllerPort] = await freePorts(2);
+  const [freePort, controllerPort, securePort] = await freePorts(3);
   const port = opts.port || freePort!;
   const brokers = `127.0.0.1:${port}`;
+  const secure = opts.secure ? await secureListener(dir, securePort!, opts.secure) : undefined;
 
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.bootstrap.servers': `127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${secure ? `,${secure.listener.protocol}://127.0.0.1:${securePort}` : ''}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}${secure ? `,${secure.listener.protocol}://127.0.0.1:${securePort}` : ''}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? `,${secure.listener.protocol}:${secure.listener.protocol}` : ''}`,
     'log.dirs': join(dir, 'data'),
     'num.partitions': opts.numPartitions ?? 3,
     'auto.create.topics.enable': opts.autoCreateTopics ?? false,
@@ -123,6 +151,7 @@ async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaB
     'num.io.threads': 2,
     'background.threads': 2,
     'num.recovery.threads.per.data.dir': 1,
+    ...secure?.properties,
     ...opts.serverProperties,
   };
   await writeFile(propsFile, toProperties(props));
@@ -155,41 +184,163 @@ async function startOnce(libs: string, opts: KafkaBrokerOptions): Promise<KafkaB
   ];
 
   try {
-    await formatStorage(java, jvmArgs, propsFile, logFile);
+    await formatStorage(java, jvmArgs, propsFile, logFile, secure?.formatArgs ?? []);
   } catch (error) {
     if (!keepDir) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     throw error;
   }
 
-  const jvm = startJvm({
-    java,
-    args: [...jvmArgs, 'kafka.Kafka', propsFile],
-    dir,
-    keepDir,
-    logFile,
-    watchdogName: 'irp-bridge-kafka-watchdog',
-  });
+  const restartable = opts.restartable ?? false;
+  const launch = () =>
+    startJvm({
+      java,
+      args: [...jvmArgs, 'kafka.Kafka', propsFile],
+      dir,
+      keepDir: keepDir || restartable,
+      logFile,
+      watchdogName: 'irp-bridge-kafka-watchdog',
+    });
+  let jvm = launch();
 
-  try {
-    await jvm.untilReady(waitForKafka(brokers, { timeoutMs, check: jvm.exitReason }));
-  } catch (error) {
-    const tail = await logTail(logFile);
+  const ready = async (current: typeof jvm) => {
+    try {
+      await current.untilReady(waitForKafka(brokers, { timeoutMs, check: current.exitReason }));
+    } catch (error) {
+      const tail = await logTail(logFile);
+      await current.stop();
+      if (/Address already in use|BindException/.test(tail)) throw new PortTakenError(tail);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Kafka ${version} did not start on ${brokers}: ${reason}\n--- last lines of ${logFile} ---\n${tail}`,
+        { cause: error },
+      );
+    }
+  };
+  await ready(jvm);
+  const stop = async () => {
     await jvm.stop();
-    if (/Address already in use|BindException/.test(tail)) throw new PortTakenError(tail);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `Kafka ${version} did not start on ${brokers}: ${reason}\n--- last lines of ${logFile} ---\n${tail}`,
-      { cause: error },
-    );
-  }
+    if (restartable && !keepDir) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
 
   return {
     brokers,
     version,
     dir,
     logFile,
-    pid: jvm.pid,
-    stop: jvm.stop,
+    get pid() {
+      return jvm.pid;
+    },
+    async restart() {
+      if (!restartable) throw new Error('this broker was not started restartable');
+      await jvm.stop();
+      jvm = launch();
+      await ready(jvm);
+    },
+    ...(secure ? { secure: secure.listener } : {}),
+    stop,
+  };
+}
+
+/** Generates a CA and a broker certificate for 127.0.0.1 with openssl, and the listener's settings. */
+async function secureListener(
+  dir: string,
+  port: number,
+  secure: NonNullable<KafkaBrokerOptions['secure']>,
+): Promise<{ listener: SecureListener; properties: Record<string, string>; formatArgs: string[] }> {
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile('openssl', args, { cwd: dir, timeout: 60_000 }, (error, _out, stderr) =>
+        error ? reject(new Error(`openssl ${args[0]} failed: ${stderr || error.message}`)) : resolve(),
+      ),
+    );
+  const storePassword = randomBytes(12).toString('hex');
+  await run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=irp-bridge test CA',
+  ]);
+  await run([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'broker.key',
+    '-out',
+    'broker.csr',
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  await writeFile(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  await run([
+    'x509',
+    '-req',
+    '-in',
+    'broker.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'broker.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'san.cnf',
+  ]);
+  await run([
+    'pkcs12',
+    '-export',
+    '-in',
+    'broker.pem',
+    '-inkey',
+    'broker.key',
+    '-certfile',
+    'ca.pem',
+    '-out',
+    'broker.p12',
+    '-passout',
+    `pass:${storePassword}`,
+  ]);
+  const scram = secure.scramUsers ?? [];
+  const plain = secure.plainUsers ?? [];
+  const sasl = scram.length + plain.length > 0;
+  const protocol = sasl ? 'SASL_SSL' : 'SSL';
+  const name = protocol.toLowerCase();
+  const properties: Record<string, string> = {
+    [`listener.name.${name}.ssl.keystore.type`]: 'PKCS12',
+    [`listener.name.${name}.ssl.keystore.location`]: join(dir, 'broker.p12'),
+    [`listener.name.${name}.ssl.keystore.password`]: storePassword,
+    [`listener.name.${name}.ssl.key.password`]: storePassword,
+  };
+  const mechanisms: string[] = [...new Set(scram.map((u) => u.mechanism))];
+  if (plain.length) mechanisms.push('PLAIN');
+  if (sasl) properties['sasl.enabled.mechanisms'] = mechanisms.join(',');
+  for (const m of mechanisms.filter((x) => x.startsWith('SCRAM')))
+    properties[`listener.name.${name}.${m.toLowerCase()}.sasl.jaas.config`] =
+      'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  if (plain.length)
+    properties[`listener.name.${name}.plain.sasl.jaas.config`] =
+      `org.apache.kafka.common.security.plain.PlainLoginModule required ${plain.map((u) => `user_${u.username}="${u.password}"`).join(' ')};`;
+  const formatArgs = scram.flatMap((u) => [
+    '--add-scram',
+    `${u.mechanism}=[name=${u.username},password=${u.password}]`,
+  ]);
+  return {
+    listener: { brokers: `127.0.0.1:${port}`, protocol, caFile: join(dir, 'ca.pem') },
+    properties,
+    formatArgs,
   };
 }
 
@@ -260,7 +411,13 @@ function tcpProbe(host: string, port: number): Promise<void> {
 }
 
 /** `kafka-storage.sh format --standalone`: a fresh cluster id and a one-voter dynamic quorum. */
-async function formatStorage(java: string, jvmArgs: string[], propsFile: string, logFile: string) {
+async function formatStorage(
+  java: string,
+  jvmArgs: string[],
+  propsFile: string,
+  logFile: string,
+  extraArgs: string[] = [],
+) {
   // A cluster id is 16 random bytes in URL-safe base64 without padding (what `random-uuid` prints).
   // An id starting with '-' would be read as an option by the tool's argument parser, so join it with
   // `=` (and avoid the leading dash anyway).
@@ -274,6 +431,7 @@ async function formatStorage(java: string, jvmArgs: string[], propsFile: string,
     '-c',
     propsFile,
     '--standalone',
+    ...extraArgs,
   ];
   const output = await new Promise<string>((resolve, reject) => {
     execFile(java, args, { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
