@@ -29,7 +29,6 @@ const USERS = {
   scram512: { mechanism: 'SCRAM-SHA-512' as const, username: 'bob', password: 'tls-test-bob-Secr3t' },
   plain: { username: 'carol', password: 'tls-test-carol-Secr3t' },
 };
-export const TLS_TEST_SECRETS = [USERS.scram256.password, USERS.scram512.password, USERS.plain.password];
 
 let broker: KafkaBroker;
 let h: SandboxHarness;
@@ -81,7 +80,8 @@ const MECHANISM: Record<string, 'scram-sha-256' | 'scram-sha-512' | 'plain'> = {
   plain: 'plain',
 };
 
-function secured(config: SourceConfig, user: keyof typeof USERS, password: string): SourceConfig {
+/** The config through the SASL_SSL listener; the password comes from KAFKA_SASL_PASSWORD in the env. */
+function secured(config: SourceConfig, user: keyof typeof USERS): SourceConfig {
   return {
     ...config,
     kafka: {
@@ -115,7 +115,7 @@ describe.each(ADAPTERS)('Kafka over TLS + SASL on a real broker (%s)', (adapter)
         adapter,
         groupId: uniqueGroupId('tls'),
       });
-      const config = secured(base.config, user, USERS[user].password);
+      const config = secured(base.config, user);
       const env = { ...base.env, KAFKA_SASL_PASSWORD: USERS[user].password };
       const runtime = await wireKafkaSource(
         config,
@@ -140,7 +140,7 @@ describe.each(ADAPTERS)('Kafka over TLS + SASL on a real broker (%s)', (adapter)
     const t = await topics(`tls-bad-${adapter}`);
     const base = await sourceConfig(h, { ...t }, ['29AAACB1234F1Z5'], { adapter });
     const wrong = 'tls-test-WRONG-pw-Secr3t';
-    const config = secured(base.config, adapter === 'kafkajs' ? 'scram256' : 'scram512', wrong);
+    const config = secured(base.config, adapter === 'kafkajs' ? 'scram256' : 'scram512');
     const lines: string[] = [];
     const log = pino(
       { level: 'debug' },
