@@ -57,3 +57,25 @@ export const HOSTILE_STRINGS = [
   '%s%n%x',
   'a'.repeat(100_000),
 ];
+
+/** Every path into a JSON value, as key lists (the root first). */
+export function jsonPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const out: (string | number)[][] = [prefix];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...jsonPaths(v, [...prefix, i])));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push(...jsonPaths(v, [...prefix, k]));
+  return out;
+}
+
+/** A copy of `root` with `value` at `path` (missing parents created). */
+export function setAt(root: unknown, path: (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = JSON.parse(JSON.stringify(root)) as Record<string | number, unknown>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = typeof key === 'number' ? [] : {};
+    node = node[key] as Record<string | number, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+  return copy;
+}

@@ -16,7 +16,7 @@ import { ConfigError, parseSourceConfig } from '../../../src/config/load.js';
 import { transportWarnings } from '../../../src/cli/transport-warnings.js';
 import type { SourceConfig } from '../../../src/config/source-config.js';
 import { runCli } from '../../support/cli.js';
-import { FUZZ_SEED, HOSTILE_STRINGS, expectClear, fuzzRuns } from '../../support/fuzz.js';
+import { FUZZ_SEED, jsonPaths, setAt, HOSTILE_STRINGS, expectClear, fuzzRuns } from '../../support/fuzz.js';
 
 const SECRET = 'S3CRET-c0nfig-VALUE';
 const DIR = join(process.cwd(), 'config/local');
@@ -40,26 +40,6 @@ const SECRET_PATHS: (string | number)[][] = [
   ['avro', 'registry'],
   ['avro', 'registry', 'password'],
 ];
-
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  const out: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
-  return out;
-}
-
-function setAt(root: unknown, path: (string | number)[], value: unknown): unknown {
-  if (path.length === 0) return value;
-  const copy = JSON.parse(JSON.stringify(root)) as Record<string | number, unknown>;
-  let node = copy;
-  for (const key of path.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = typeof key === 'number' ? [] : {};
-    node = node[key] as Record<string | number, unknown>;
-  }
-  node[path[path.length - 1]!] = value;
-  return copy;
-}
 
 const withSecret = fc.constantFrom<unknown>(
   SECRET,
@@ -112,7 +92,7 @@ describe('fuzz: source configs', () => {
         fc.nat(),
         fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.jsonValue({ maxDepth: 2 }), withSecret),
         (config, at, value) => {
-          const all = paths(config);
+          const all = jsonPaths(config);
           const path = all[at % all.length]!;
           for (const p of problemsOf(stringify(setAt(config, path, value))) ?? [])
             expectClear(p, 'config problem');
