@@ -111,7 +111,7 @@ export async function wireKafkaSource(
 ): Promise<SourceRuntime> {
   const connector = configuredConnector(config);
   const resolved = await resolveSource(config, baseDir, env);
-  for (const warning of transportWarnings(config)) log.warn({ source: config.id }, warning);
+  for (const warning of transportWarnings(config)) log.warn(warning);
   initialiseSeries(metrics, config.id, config.kafka.inputTopics);
   const client = createIrpClient(resolved.irp, {
     logger: log,
