@@ -14,6 +14,7 @@ import type {
   OutputSink,
   SourceBatch,
   SourceMessage,
+  SourceState,
   TopicPartition,
   TopicPartitionOffset,
 } from '../pipeline/ports.js';
@@ -64,6 +65,11 @@ export class ListSource implements InvoiceSource {
   async commit(_offsets: TopicPartitionOffset[]): Promise<void> {}
   pause(_partitions: TopicPartition[]): void {}
   resume(_partitions: TopicPartition[]): void {}
+  pauseAll(): void {}
+  resumeAll(): void {}
+  state(): SourceState {
+    return { phase: this.stopping ? 'stopped' : 'member', assigned: this.assignment() };
+  }
   assignment(): TopicPartition[] {
     return this.groups.map((g) => ({ topic: g.topic, partition: g.partition }));
   }

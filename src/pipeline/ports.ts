@@ -28,6 +28,12 @@ export interface TopicPartitionOffset extends TopicPartition {
   offset: string;
 }
 
+/** What `InvoiceSource.state()` reports. */
+export interface SourceState {
+  phase: 'connecting' | 'member' | 'rebalancing' | 'stopped';
+  assigned: TopicPartition[];
+}
+
 /** A batch of one partition, in offset order, with the liveness hooks of the consumer group. */
 export interface SourceBatch extends TopicPartition {
   messages: SourceMessage[];
@@ -54,6 +60,22 @@ export interface InvoiceSource {
   commit(offsets: TopicPartitionOffset[]): Promise<void>;
   pause(partitions: TopicPartition[]): void;
   resume(partitions: TopicPartition[]): void;
+  /**
+   * Pause every partition, those assigned now and any assigned later, until resumeAll(). The member stays
+   * in its group and keeps heartbeating (a halt or an IRP outage must never cost the group membership).
+   */
+  pauseAll(): void;
+  /**
+   * Resume every partition paused by pauseAll() or pause(), including ones paused before a rebalance
+   * (not only the current assignment).
+   */
+  resumeAll(): void;
+  /**
+   * Group state, for readiness: 'connecting' until the first join; 'member' while in the group (with or
+   * without partitions: waiting for an assignment counts); 'rebalancing' between revoke and the next
+   * assignment; 'stopped' after stop() or a fatal failure.
+   */
+  state(): SourceState;
   /** Partitions currently assigned (for pausing everything while the IRP circuit is open). */
   assignment(): TopicPartition[];
   /** Called with the partitions about to be revoked (after in-flight work was given a chance). */
@@ -61,6 +83,22 @@ export interface InvoiceSource {
   /** Consumer lag per partition, where the source can tell. */
   lag?(): Promise<{ topic: string; partition: number; lag: number }[]>;
   stop(): Promise<void>;
+}
+
+/**
+ * Why a sink refused an output, so the runner can route it instead of looping crash → restart → republish.
+ * too-large: the record exceeds what the broker/topic accepts (never succeeds on retry); unknown-topic: the
+ * topic does not exist (operator error); unavailable: transient (the broker is down or busy).
+ */
+export class PublishError extends Error {
+  override readonly name = 'PublishError';
+  constructor(
+    message: string,
+    readonly kind: 'too-large' | 'unknown-topic' | 'unavailable',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** One output record. */
@@ -73,6 +111,7 @@ export interface OutputRecord {
 
 /**
  * output-sink: publishes records and resolves only when the broker acknowledged all of them (acks=all).
+ * Rejects with a {@link PublishError} saying whether a retry can help.
  * With `transactional`, `commitTransaction` publishes outputs and the consumer offsets atomically.
  */
 export interface OutputSink {

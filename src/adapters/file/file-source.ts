@@ -37,6 +37,7 @@ import type {
   InvoiceSource,
   SourceBatch,
   SourceMessage,
+  SourceState,
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
@@ -363,6 +364,21 @@ export class FileSource implements InvoiceSource {
     if (!partitions.some((p) => this.isMine(p))) return;
     this.paused = false;
     this.wake?.();
+  }
+
+  /** One partition, so pausing all is pausing it; nothing to rebalance. */
+  pauseAll(): void {
+    this.paused = true;
+  }
+
+  resumeAll(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  state(): SourceState {
+    const phase = this.stopping || this.finished ? 'stopped' : this.running ? 'member' : 'connecting';
+    return { phase, assigned: phase === 'member' ? this.assignment() : [] };
   }
 
   assignment(): TopicPartition[] {

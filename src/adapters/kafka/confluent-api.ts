@@ -54,6 +54,7 @@ export interface ConfluentConsumer {
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
   pause(partitions: TopicPartitions): void;
   resume(partitions: TopicPartitions): void;
+  paused(): TopicPartitions;
   assignment(): { topic: string; partition: number }[];
   dependentAdmin(): OffsetAdmin;
 }

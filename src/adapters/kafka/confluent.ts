@@ -15,6 +15,7 @@ import type {
   OutputRecord,
   OutputSink,
   SourceBatch,
+  SourceState,
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
@@ -124,11 +125,18 @@ export async function createConfluentAdapters(
   return { source, sink };
 }
 
+/** librdkafka's rebalance event codes (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS / __REVOKE_PARTITIONS). */
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
+
 export class ConfluentSource implements InvoiceSource {
   readonly name = 'confluent';
   readonly consumer: ConfluentConsumer;
   private stopping = false;
   private stopped: (() => void) | undefined;
+  private phase: SourceState['phase'] = 'connecting';
+  /** pauseAll() holds: partitions assigned from now on are paused as they arrive. */
+  private allPaused = false;
 
   constructor(
     kafka: ConfluentKafka,
@@ -137,6 +145,8 @@ export class ConfluentSource implements InvoiceSource {
   ) {
     this.consumer = kafka.consumer({
       'js.consumer.max.batch.size': 100,
+      // Called by the client on every assignment and revocation; it then applies the change itself.
+      rebalance_cb: (err: { code: number }, assignment: TopicPartition[]) => this.onRebalance(err, assignment),
       kafkaJS: {
         groupId: opts.groupId,
         fromBeginning: opts.fromBeginning,
@@ -145,6 +155,13 @@ export class ConfluentSource implements InvoiceSource {
         readUncommitted: !opts.readCommitted,
       },
     });
+  }
+
+  private onRebalance(err: { code: number }, assignment: TopicPartition[]): void {
+    if (err.code === ASSIGN_PARTITIONS) {
+      this.phase = 'member';
+      if (this.allPaused && assignment.length > 0 && !this.stopping) this.pause(assignment);
+    } else if (err.code === REVOKE_PARTITIONS && this.phase !== 'stopped') this.phase = 'rebalancing';
   }
 
   async run(handler: (batch: SourceBatch) => Promise<void>): Promise<void> {
@@ -184,6 +201,26 @@ export class ConfluentSource implements InvoiceSource {
     for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
   }
 
+  pauseAll(): void {
+    this.allPaused = true;
+    this.pause(this.assignment());
+  }
+
+  resumeAll(): void {
+    this.allPaused = false;
+    if (this.stopping) return;
+    try {
+      const paused = this.consumer.paused();
+      if (paused.length > 0) this.consumer.resume(paused);
+    } catch {
+      // not connected yet: nothing is paused
+    }
+  }
+
+  state(): SourceState {
+    return { phase: this.phase, assigned: this.phase === 'member' ? this.assignment() : [] };
+  }
+
   assignment(): TopicPartition[] {
     try {
       return this.consumer.assignment().map(({ topic, partition }) => ({ topic, partition }));
@@ -200,6 +237,7 @@ export class ConfluentSource implements InvoiceSource {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.phase = 'stopped';
     await this.consumer.disconnect();
     this.stopped?.();
   }

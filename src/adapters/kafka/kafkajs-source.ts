@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type {
   InvoiceSource,
   SourceBatch,
+  SourceState,
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
@@ -29,6 +30,9 @@ export class KafkajsSource implements InvoiceSource {
   private assigned: TopicPartition[] = [];
   private stopped: (() => void) | undefined;
   private stopping = false;
+  private phase: SourceState['phase'] = 'connecting';
+  /** pauseAll() was called before the consumer ran (kafkajs refuses pause() until then). */
+  private pauseAllPending = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -52,15 +56,22 @@ export class KafkajsSource implements InvoiceSource {
       this.assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
         (partitions as number[]).map((partition) => ({ topic, partition })),
       );
+      this.phase = 'member';
       this.log.info({ assignment: payload.memberAssignment }, 'partitions assigned');
     });
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      if (this.phase !== 'stopped') this.phase = 'rebalancing';
+    });
+    this.consumer.on(this.consumer.events.STOP, () => (this.phase = 'stopped'));
   }
 
   async run(handler: (batch: SourceBatch) => Promise<void>): Promise<void> {
     const finished = new Promise<void>((resolve, reject) => {
       this.stopped = resolve;
       this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-        if (!payload.restart) reject(payload.error);
+        if (payload.restart) return;
+        this.phase = 'stopped';
+        reject(payload.error);
       });
     });
     await this.consumer.connect();
@@ -81,6 +92,7 @@ export class KafkajsSource implements InvoiceSource {
         });
       },
     });
+    if (this.pauseAllPending) this.pauseAll();
     return finished;
   }
 
@@ -101,6 +113,35 @@ export class KafkajsSource implements InvoiceSource {
     for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
   }
 
+  /**
+   * A whole-topic pause in kafkajs is kept per topic, not per assignment, so it also covers partitions
+   * assigned by a later rebalance; fetching stops, heartbeats go on.
+   */
+  pauseAll(): void {
+    if (this.stopping) return;
+    try {
+      this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+      this.pauseAllPending = false;
+    } catch {
+      this.pauseAllPending = true; // not running yet: applied when run() starts the consumer
+    }
+  }
+
+  /** A whole-topic resume clears every pause of the topic, including partition pauses from before a rebalance. */
+  resumeAll(): void {
+    this.pauseAllPending = false;
+    if (this.stopping) return;
+    try {
+      this.consumer.resume(this.opts.topics.map((topic) => ({ topic })));
+    } catch {
+      // not running yet: nothing is paused
+    }
+  }
+
+  state(): SourceState {
+    return { phase: this.phase, assigned: this.phase === 'member' ? [...this.assigned] : [] };
+  }
+
   assignment(): TopicPartition[] {
     return [...this.assigned];
   }
@@ -112,6 +153,7 @@ export class KafkajsSource implements InvoiceSource {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.phase = 'stopped';
     // disconnect() waits for running eachBatch handlers, then leaves the group (a clean rebalance).
     await this.consumer.disconnect();
     this.stopped?.();

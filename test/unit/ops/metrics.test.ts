@@ -52,6 +52,7 @@ describe('metrics', () => {
     // The group's lag covers every partition; the instance owns some.
     const source = {
       assignment: () => owned,
+      state: () => ({ phase: 'member', assigned: owned }),
       lag: async () => [0, 1, 2, 3].map((p) => ({ topic: 't', partition: p, lag: 10 + p })),
     } as unknown as InvoiceSource;
     await reportOwnedLag(m, 's', source);

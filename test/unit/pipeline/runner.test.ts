@@ -16,6 +16,7 @@ import type {
   OutputSink,
   SourceBatch,
   SourceMessage,
+  SourceState,
   TopicPartition,
   TopicPartitionOffset,
 } from '../../../src/pipeline/ports.js';
@@ -126,6 +127,16 @@ class ArraySource implements InvoiceSource {
   }
   resume() {
     this.paused = false;
+  }
+  pauseAll() {
+    this.paused = true;
+    this.pauses++;
+  }
+  resumeAll() {
+    this.paused = false;
+  }
+  state(): SourceState {
+    return { phase: this.stopped ? 'stopped' : 'member', assigned: this.assignment() };
   }
   assignment() {
     return [{ topic: 'in', partition: 0 }];
