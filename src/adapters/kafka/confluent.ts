@@ -146,7 +146,8 @@ export class ConfluentSource implements InvoiceSource {
     this.consumer = kafka.consumer({
       'js.consumer.max.batch.size': 100,
       // Called by the client on every assignment and revocation; it then applies the change itself.
-      rebalance_cb: (err: { code: number }, assignment: TopicPartition[]) => this.onRebalance(err, assignment),
+      rebalance_cb: (err: { code: number }, assignment: TopicPartition[]) =>
+        this.onRebalance(err, assignment),
       kafkaJS: {
         groupId: opts.groupId,
         fromBeginning: opts.fromBeginning,
