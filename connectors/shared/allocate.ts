@@ -4,7 +4,7 @@
  * rounded half-up, and the few paise of difference go to the largest lines first, so the lines add up to
  * exactly what the ERP posted.
  */
-import { paise, type Dec, type Paise } from './decimal.js';
+import { paise, pow10, type Dec, type Paise } from './decimal.js';
 
 /**
  * `exact[i]` is line i's unrounded tax. Returns undefined when the total is further from the lines'
@@ -27,7 +27,7 @@ export function allocate(total: Paise, exact: readonly Dec[]): Paise[] | undefin
 
 function compareDec(a: Dec, b: Dec): number {
   const scale = Math.max(a.scale, b.scale);
-  const x = a.units * 10n ** BigInt(scale - a.scale);
-  const y = b.units * 10n ** BigInt(scale - b.scale);
+  const x = a.scale === scale ? a.units : a.units * pow10(scale - a.scale);
+  const y = b.scale === scale ? b.units : b.units * pow10(scale - b.scale);
   return x < y ? -1 : x > y ? 1 : 0;
 }

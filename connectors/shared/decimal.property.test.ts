@@ -5,7 +5,29 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decFromAvroBytes, decToString, rescale, toNumber, type Dec, type RoundingMode } from './decimal.js';
+import {
+  decFromAvroBytes,
+  decToString,
+  parseDec,
+  rescale,
+  toNumber,
+  type Dec,
+  type RoundingMode,
+} from './decimal.js';
+
+function referenceParseDec(text: string): Dec | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const frac = m[3] ?? '';
+  const exp = Number(m[4] ?? 0);
+  let units = BigInt(`${m[2] || '0'}${frac}`);
+  let scale = frac.length - exp;
+  if (scale < 0) {
+    units *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { units: m[1] === '-' ? -units : units, scale };
+}
 
 function referenceFromAvroBytes(bytes: Uint8Array, scale: number): Dec {
   let units = 0n;
@@ -42,7 +64,31 @@ const units = fc.oneof(
 );
 const dec = fc.record({ units, scale: fc.integer({ min: 0, max: 30 }) });
 
+/** Decimal-looking texts: plain ones of every length around the fast path's 15 digits, and near misses. */
+const decimalText = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('', '-', '+', ' ', ' -'),
+      fc.stringMatching(/^[0-9]{0,18}$/),
+      fc.constantFrom('', '.'),
+      fc.stringMatching(/^[0-9]{0,8}$/),
+      fc.constantFrom('', '', 'e3', 'E-2', ' ', '.', '-'),
+    )
+    .map((parts) => parts.join('')),
+  fc.double().map(String),
+  fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', '+', 'e', ' ', ','), maxLength: 12 }),
+);
+
 describe('decimal fast paths', () => {
+  it('parse decimal texts as the regular-expression definition does', () => {
+    fc.assert(
+      fc.property(decimalText, (text) => {
+        expect(parseDec(text)).toEqual(referenceParseDec(text));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('read Avro decimal bytes as the byte-by-byte definition does', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 12 }), fc.integer({ min: 0, max: 6 }), (bytes, scale) => {

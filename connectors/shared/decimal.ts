@@ -16,6 +16,34 @@ const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /** A decimal text (`-12.50`, `1e3`); undefined when it is not one. */
 export function parseDec(text: string): Dec | undefined {
+  return parsePlainDec(text) ?? parseDecText(text);
+}
+
+/**
+ * The common spelling — optional minus, 1–15 digits in all, a point with digits after it — read
+ * without the regular expression and with one BigInt (fifteen digits are an exact double); anything
+ * else (blanks around it, `+`, exponent, `12.`, `.5`, longer) is left to {@link parseDecText}.
+ */
+export function parsePlainDec(t: string): Dec | undefined {
+  const n = t.length;
+  let i = t.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const neg = i === 1;
+  let v = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 /* . */ && point < 0 && digits > 0) point = i;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15 || point === n - 1) return undefined;
+  return { units: BigInt(neg ? -v : v), scale: point < 0 ? 0 : n - 1 - point };
+}
+
+function parseDecText(text: string): Dec | undefined {
   const m = DECIMAL_TEXT.exec(text.trim());
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const frac = m[3] ?? '';
@@ -64,7 +92,7 @@ export function decToAvroBytes(d: Dec, scale: number): Buffer {
 
 /** 10^0 … 10^38 as bigints, so rescaling does not compute a power each time. */
 const POW10: readonly bigint[] = Array.from({ length: 39 }, (_, i) => 10n ** BigInt(i));
-const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
+export const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
 
 /** The value's units at `scale`, rounded with `mode` (ties and direction measured away from zero). */
 export function rescale(d: Dec, scale: number, mode: RoundingMode = 'half-up'): bigint {

@@ -54,9 +54,15 @@ export function pin(
  * may be short is optional in the schema.
  */
 export function text(value: string | null | undefined, min: number, max: number): string | undefined {
-  const v = (value ?? '').replace(/["\\]/g, '').replace(/\s+/g, ' ').trim().slice(0, max).trim();
+  const raw = value ?? '';
+  // Most ERP text is already clean: then the two replacements and the trim would return it unchanged.
+  const clean = NEEDS_CLEANING.test(raw) ? raw.replace(/["\\]/g, '').replace(/\s+/g, ' ').trim() : raw;
+  const v = clean.length > max ? clean.slice(0, max).trim() : clean;
   return v.length >= min ? v : undefined;
 }
+
+/** What {@link text} removes or rewrites: a quote or backslash, whitespace other than one inner space. */
+const NEEDS_CLEANING = /["\\]|[^\S ]| {2}|^ | $/;
 
 /** Digits only, kept when 6–12 long (the schema's phone rule); ERPs store `+91 80 1234 5678`. */
 export function phone(value: string | null | undefined): string | undefined {

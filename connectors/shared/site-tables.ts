@@ -51,7 +51,8 @@ export function lookup<V extends string>(
   key: string | null | undefined,
 ): V | undefined {
   if (key === null || key === undefined) return undefined;
-  return Object.hasOwn(table, spec.key(key)) ? table[spec.key(key)] : undefined;
+  const k = spec.key(key);
+  return Object.hasOwn(table, k) ? table[k] : undefined;
 }
 
 /** The defaults with their keys normalised. */

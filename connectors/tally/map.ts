@@ -15,6 +15,7 @@ import {
   paise,
   paiseToDec,
   parseDec,
+  parsePlainDec,
   toNumber,
   ZERO,
   type Dec,
@@ -81,17 +82,26 @@ interface Item {
  * the one before `@`).
  */
 export function tallyAmount(text: string): { inr: Dec; foreign?: Dec } | undefined {
-  const number = (t: string): Dec | undefined => {
-    const neg = /-/.test(t.replace(/[0-9.,\s]+$/, '')) || /^\s*-/.test(t);
-    const digits = /[0-9][0-9,]*(?:\.[0-9]+)?/.exec(t)?.[0]?.replace(/,/g, '');
-    const d = digits ? parseDec(digits) : undefined;
-    return d && (neg ? { units: -d.units, scale: d.scale } : d);
-  };
   const eq = text.lastIndexOf('=');
-  if (eq < 0) return (number(text) && { inr: number(text)! }) || undefined;
-  const inr = number(text.slice(eq + 1));
-  const foreign = number(text.slice(0, text.indexOf('@') >= 0 ? text.indexOf('@') : eq));
+  if (eq < 0) {
+    const inr = tallyNumber(text);
+    return inr ? { inr } : undefined;
+  }
+  const inr = tallyNumber(text.slice(eq + 1));
+  const at = text.indexOf('@');
+  const foreign = tallyNumber(text.slice(0, at >= 0 ? at : eq));
   return inr ? { inr, ...(foreign ? { foreign } : {}) } : undefined;
+}
+
+/** One figure of an amount text: its first number (commas dropped), negative when a `-` precedes it. */
+function tallyNumber(t: string): Dec | undefined {
+  // Tally's XML spells most amounts plainly (`-1180.00`): that is the decimal itself.
+  const plain = parsePlainDec(t);
+  if (plain) return plain;
+  const neg = /-/.test(t.replace(/[0-9.,\s]+$/, '')) || /^\s*-/.test(t);
+  const digits = /[0-9][0-9,]*(?:\.[0-9]+)?/.exec(t)?.[0]?.replace(/,/g, '');
+  const d = digits ? parseDec(digits) : undefined;
+  return d && (neg ? { units: -d.units, scale: d.scale } : d);
 }
 
 export type TallyTables = TablesOf<typeof TALLY_TABLES>;

@@ -118,6 +118,20 @@ function baseName(type: ScanType): string {
  * to a declared length or count.
  */
 export function scanAvro(type: avro.Type, buf: Buffer, limits: AvroLimits = DEFAULT_AVRO_LIMITS): ScanResult {
+  if (fastScan(planOf(type as unknown as ScanType), buf, limits)) return { ok: true };
+  // Refused: the walk again, keeping the path, which says where and why.
+  return pathScan(type, buf, limits);
+}
+
+/** The two walks apart, for the property test that holds them to the same verdict. */
+export const scanWalks = {
+  fast: (type: avro.Type, buf: Buffer, limits: AvroLimits = DEFAULT_AVRO_LIMITS): boolean =>
+    fastScan(planOf(type as unknown as ScanType), buf, limits),
+  withPath: (type: avro.Type, buf: Buffer, limits: AvroLimits = DEFAULT_AVRO_LIMITS): ScanResult =>
+    pathScan(type, buf, limits),
+};
+
+function pathScan(type: avro.Type, buf: Buffer, limits: AvroLimits): ScanResult {
   const scanner = new Scanner(buf, limits);
   try {
     scanner.value(type as unknown as ScanType, 0);
@@ -284,5 +298,199 @@ class Scanner {
       default:
         this.stop('AVRO_DECODE', `unsupported Avro type ${type.typeName}`);
     }
+  }
+}
+
+/*
+ * The walk without the path. Every record on the hot path passes the scan, and building `.field` and
+ * `[i]` strings for each value it visits cost more than the walk itself; so a record is first walked
+ * over a plan compiled once per writer type (kinds as numbers, logical types unwrapped, minimum item
+ * sizes computed), with the same checks in the same order, and only a record this walk refuses is
+ * walked again by {@link Scanner} for the message. A property test holds the two walks to the same
+ * verdict.
+ */
+
+const NULL = 0;
+const BOOLEAN = 1;
+const VARINT = 2;
+const FLOAT = 3;
+const DOUBLE = 4;
+const STRING = 5;
+const BYTES = 6;
+const FIXED = 7;
+const ENUM = 8;
+const UNION = 9;
+const RECORD = 10;
+const ARRAY = 11;
+const MAP = 12;
+const UNSUPPORTED = 13;
+
+interface Plan {
+  kind: number;
+  /** fixed: its size; enum: the number of symbols; array and map: the fewest bytes of one item. */
+  n: number;
+  /** record: its fields' plans; union: its branches'; array and map: [the item's]. */
+  children: Plan[];
+}
+
+const KINDS: Record<string, number> = {
+  null: NULL,
+  boolean: BOOLEAN,
+  int: VARINT,
+  long: VARINT,
+  float: FLOAT,
+  double: DOUBLE,
+  string: STRING,
+  bytes: BYTES,
+  fixed: FIXED,
+  enum: ENUM,
+  union: UNION,
+  record: RECORD,
+  array: ARRAY,
+  map: MAP,
+};
+
+const plans = new WeakMap<ScanType, Plan>();
+
+function planOf(type: ScanType): Plan {
+  return plans.get(type) ?? compile(type, new Map());
+}
+
+function compile(type: ScanType, compiling: Map<ScanType, Plan>): Plan {
+  let t = type;
+  while (baseName(t) === 'logical') t = t.underlyingType!;
+  const known = plans.get(t) ?? compiling.get(t);
+  if (known) return known;
+  const plan: Plan = { kind: KINDS[baseName(t)] ?? UNSUPPORTED, n: 0, children: [] };
+  compiling.set(t, plan); // before the children: a recursive type refers back to this plan
+  switch (plan.kind) {
+    case FIXED:
+      plan.n = t.size ?? 0;
+      break;
+    case ENUM:
+      plan.n = t.symbols?.length ?? 0;
+      break;
+    case UNION:
+      plan.children = (t.types ?? []).map((b) => compile(b, compiling));
+      break;
+    case RECORD:
+      plan.children = (t.fields ?? []).map((f) => compile(f.type, compiling));
+      break;
+    case ARRAY:
+      plan.n = minSize(t.itemsType!);
+      plan.children = [compile(t.itemsType!, compiling)];
+      break;
+    case MAP:
+      plan.n = 1 + minSize(t.valuesType!);
+      plan.children = [compile(t.valuesType!, compiling)];
+      break;
+  }
+  plans.set(t, plan);
+  if (t !== type) plans.set(type, plan);
+  return plan;
+}
+
+/** Thrown (one instance, no stack) to leave the fast walk; the slow walk then says why. */
+const REFUSED = new Error('refused by the bounded scan');
+
+/** The same checks as {@link Scanner}, over a plan: true when the body passes them. */
+function fastScan(plan: Plan, buf: Buffer, limits: AvroLimits): boolean {
+  let pos = 0;
+  let budget = buf.length + limits.maxArrayItems + limits.maxMapEntries;
+  const end = buf.length;
+
+  const long = (): number => {
+    let n = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= end) throw REFUSED;
+      const b = buf[pos++]!;
+      n += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+      scale *= 128;
+    }
+    throw REFUSED;
+  };
+  const skip = (n: number): void => {
+    if (n > end - pos) throw REFUSED;
+    pos += n;
+  };
+  const sized = (max: number): void => {
+    const n = long();
+    if (n < 0 || n > max) throw REFUSED;
+    skip(n);
+  };
+  const blocks = (p: Plan, limit: number, depth: number): void => {
+    const item = p.children[0]!;
+    const itemMin = p.n;
+    let total = 0;
+    for (;;) {
+      let count = long();
+      if (count === 0) return;
+      if (count < 0) {
+        count = -count;
+        if (long() < 0) throw REFUSED;
+      }
+      total += count;
+      if (total > limit) throw REFUSED;
+      if (itemMin > 0 && count * itemMin > end - pos) throw REFUSED;
+      if (itemMin === 0) {
+        budget -= count;
+        if (budget < 0) throw REFUSED;
+      }
+      for (let i = 0; i < count; i++) {
+        if (p.kind === MAP) sized(limits.maxStringBytes);
+        value(item, depth + 1);
+      }
+    }
+  };
+  const value = (p: Plan, depth: number): void => {
+    if (depth > limits.maxDepth) throw REFUSED;
+    switch (p.kind) {
+      case NULL:
+        return;
+      case BOOLEAN:
+        return skip(1);
+      case VARINT:
+        long();
+        return;
+      case FLOAT:
+        return skip(4);
+      case DOUBLE:
+        return skip(8);
+      case STRING:
+        return sized(limits.maxStringBytes);
+      case BYTES:
+        return sized(limits.maxBytesLength);
+      case FIXED:
+        return skip(p.n);
+      case ENUM: {
+        const i = long();
+        if (i < 0 || i >= p.n) throw REFUSED;
+        return;
+      }
+      case UNION: {
+        const i = long();
+        const branch = p.children[i];
+        if (i < 0 || branch === undefined) throw REFUSED;
+        return value(branch, depth + 1);
+      }
+      case RECORD:
+        for (const f of p.children) value(f, depth + 1);
+        return;
+      case ARRAY:
+        return blocks(p, limits.maxArrayItems, depth);
+      case MAP:
+        return blocks(p, limits.maxMapEntries, depth);
+      default:
+        throw REFUSED;
+    }
+  };
+
+  try {
+    value(plan, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
