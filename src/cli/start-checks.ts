@@ -15,7 +15,7 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { avroDecoderFromConfig } from '../adapters/avro/from-config.js';
 import { confluentAvailable } from '../adapters/kafka/confluent.js';
-import { describeErrors, resolveSecret, withAbsolutePaths } from '../config/load.js';
+import { deliveryProblems, describeErrors, resolveSecret, withAbsolutePaths } from '../config/load.js';
 import { splitCertificates } from '../irp/client/signed.js';
 import type { KafkaConnection, SecretRef, SourceConfig } from '../config/source-config.js';
 import type { IrpClientConfigInput } from '../irp/client/index.js';
@@ -175,8 +175,9 @@ export async function startChecks(
   }
   if (config.avro?.registry?.password) secret('avro.registry.password', config.avro.registry.password);
 
-  // Kafka: the adapter, TLS files, SASL.
+  // Kafka: the adapter, TLS files, SASL. (Also for configs built in code, which skip the loader's checks.)
   const k = config.kafka;
+  for (const p of deliveryProblems(config)) if (!problems.includes(p)) problems.push(p);
   if (k.adapter === 'confluent' && !(await confluentAvailable()))
     problems.push(
       'kafka.adapter: confluent needs the optional @confluentinc/kafka-javascript binding, which is not ' +

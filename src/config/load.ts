@@ -126,6 +126,28 @@ function applyOverrides(doc: unknown, env: NodeJS.ProcessEnv): { variable: strin
   return applied;
 }
 
+/**
+ * Settings that would break the delivery guarantee (docs/guarantees.md), refused with the reason.
+ * Exported for the wiring, which also receives configs built in code.
+ */
+export function deliveryProblems(config: SourceConfig): string[] {
+  const problems: string[] = [];
+  if (config.kafka.fromBeginning === false)
+    problems.push(
+      'kafka.fromBeginning: false is refused: a group without a usable committed offset (a new group, one ' +
+        'whose offsets expired after the broker’s offsets.retention.minutes, or one whose offset fell below ' +
+        'the log start) would start at the latest offset and skip the backlog with no output; leave the key ' +
+        'out (a committed offset always wins over it)',
+    );
+  if (config.pipeline?.mode === 'exactly-once' && (config.kafka.adapter ?? 'kafkajs') === 'kafkajs')
+    problems.push(
+      'pipeline.mode: exactly-once needs kafka.adapter: confluent: kafkajs sends transactional offsets ' +
+        'without the consumer group generation (no KIP-447 fencing), so an instance that lost its partitions ' +
+        'in a rebalance can still commit outputs for them, and read_committed readers see duplicates',
+    );
+  return problems;
+}
+
 /** Checks across keys that the codec cannot express. */
 function crossChecks(config: SourceConfig): string[] {
   const problems: string[] = [];
@@ -150,6 +172,7 @@ function crossChecks(config: SourceConfig): string[] {
   const ssl = config.kafka.ssl;
   if (ssl && Boolean(ssl.certFile) !== Boolean(ssl.keyFile))
     problems.push(`kafka.ssl: certFile and keyFile go together (mutual TLS)`);
+  problems.push(...deliveryProblems(config));
   const wireFormat = config.avro?.wireFormat ?? (config.avro?.registry ? 'confluent' : 'raw');
   if (wireFormat === 'confluent' && !config.avro?.registry)
     problems.push('avro.registry: required with wireFormat confluent (the writer schemas come from it)');

@@ -134,7 +134,7 @@ export const KafkaConfigCodec = section('Kafka', 'Where the ERP events come from
   clientId: optional(nonEmpty, 'Kafka client id', 'irp-bridge-<id>'),
   fromBeginning: optional(
     t.boolean,
-    'where a new group starts: the earliest offset, or only new records',
+    'where a group without a committed offset starts: the earliest offset; `false` (the latest) is refused, since it skips the backlog silently',
     'true',
   ),
   partitionsConsumedConcurrently: optional(positiveInt, 'partitions processed at the same time', '4'),
@@ -249,7 +249,7 @@ export const IrpConfigCodec = section('Irp', 'The IRP (NIC’s e-invoice API, or
 export const PipelineConfigCodec = section('Pipeline', 'Delivery and concurrency.', {
   mode: optional(
     oneOf('DeliveryMode', ['at-least-once', 'exactly-once']),
-    'delivery guarantee (`exactly-once`: Kafka transactions)',
+    'delivery guarantee (`exactly-once`: Kafka transactions; needs kafka.adapter confluent, docs/guarantees.md)',
     'at-least-once',
   ),
   maxInFlight: optional(positiveInt, 'records taken but not finished, across keys and partitions', '64'),

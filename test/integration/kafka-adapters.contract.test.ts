@@ -5,7 +5,13 @@
 import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaAdapters, type KafkaAdapterName } from '../../src/adapters/kafka/index.js';
-import type { InvoiceSource, OutputSink, SourceBatch, SourceMessage } from '../../src/pipeline/ports.js';
+import {
+  PublishError,
+  type InvoiceSource,
+  type OutputSink,
+  type SourceBatch,
+  type SourceMessage,
+} from '../../src/pipeline/ports.js';
 import { createTopic, kafkaBrokers, kafkaClient, uniqueGroupId, uniqueTopic } from '../support/kafka.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -211,7 +217,26 @@ describe.each(ADAPTERS)('Kafka adapter contract: %s', (name) => {
     expect(got[1]!.headers['irp-bridge.errors.code']).toBe('AVRO_DECODE');
   });
 
-  it('exactly-once: outputs and consumer offsets commit in one transaction, visible to read_committed', async () => {
+  it('refuses a record larger than the broker accepts as too-large, and a missing topic as unknown-topic', async () => {
+    const out = await createTopic(uniqueTopic(`contract-poison-${name}`), 1);
+    const { sink } = await adapters(name, out, uniqueGroupId('unused'));
+    const big = Buffer.alloc(2 * 1024 * 1024, 1); // the broker's default limit is about 1 MB
+    const tooLarge = await sink.send([{ topic: out, key: 'k', value: big, headers: {} }]).catch((e) => e);
+    expect(tooLarge).toBeInstanceOf(PublishError);
+    expect((tooLarge as PublishError).kind).toBe('too-large');
+    const missing = uniqueTopic(`contract-missing-${name}`);
+    const unknown = await sink.send([{ topic: missing, key: 'k', value: 'v', headers: {} }]).catch((e) => e);
+    expect(unknown).toBeInstanceOf(PublishError);
+    expect((unknown as PublishError).kind).toBe('unknown-topic');
+    // The sink still works for good records afterwards.
+    await sink.send([{ topic: out, key: 'k', value: 'fine', headers: {} }]);
+    expect((await readBack(out, 1))[0]!.value).toBe('fine');
+  }, 120_000);
+});
+
+// kafkajs cannot fence a member that lost its partitions (no KIP-447): exactly-once is confluent only.
+describe.each(ADAPTERS.filter((a) => a === 'confluent'))('Kafka adapter exactly-once: %s', (name) => {
+  it('outputs and consumer offsets commit in one transaction, visible to read_committed', async () => {
     const input = await createTopic(uniqueTopic(`contract-eos-in-${name}`), 1);
     const out = await createTopic(uniqueTopic(`contract-eos-out-${name}`), 1);
     const groupId = uniqueGroupId(`contract-eos-${name}`);
@@ -230,4 +255,68 @@ describe.each(ADAPTERS)('Kafka adapter contract: %s', (name) => {
     expect(got.map((g) => JSON.parse(g.value).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await committed(groupId, input)).toEqual({ 0: '10' });
   });
+
+  it('a transaction whose outputs total well over 1 MB commits (not one oversized record batch)', async () => {
+    const input = await createTopic(uniqueTopic(`contract-eos-big-in-${name}`), 1);
+    const out = await createTopic(uniqueTopic(`contract-eos-big-out-${name}`), 1);
+    const groupId = uniqueGroupId(`contract-eos-big-${name}`);
+    await produce(input, 1, 1);
+    const { source, sink } = await adapters(name, input, groupId, `eos-${groupId}`);
+    const value = 'x'.repeat(200_000);
+    await consume(source, 1, async (batch) => {
+      await sink.sendInTransaction!(
+        Array.from({ length: 25 }, (_, i) => ({ topic: out, key: `k${i}`, value, headers: {} })),
+        [{ topic: input, partition: batch.partition, offset: '1' }],
+        groupId,
+      );
+    });
+    expect(await readBack(out, 25)).toHaveLength(25); // 5 MB in one transaction
+    expect(await committed(groupId, input)).toEqual({ 0: '1' });
+  }, 120_000);
+
+  it('a failed transaction leaves the producer usable: the next one commits', async () => {
+    const input = await createTopic(uniqueTopic(`contract-eos-fail-in-${name}`), 1);
+    const out = await createTopic(uniqueTopic(`contract-eos-fail-out-${name}`), 1);
+    const groupId = uniqueGroupId(`contract-eos-fail-${name}`);
+    await produce(input, 3, 1);
+    const transactionalId = `eos-${groupId}`;
+    const { source, sink } = await adapters(name, input, groupId, transactionalId);
+    const failures: unknown[] = [];
+    let n = 0;
+    await consume(source, 3, async (batch) => {
+      for (const m of batch.messages) {
+        n++;
+        const offsets = [{ topic: input, partition: 0, offset: String(BigInt(m.offset) + 1n) }];
+        if (n === 1) {
+          // Too large inside a transaction.
+          const big = { topic: out, key: 'big', value: Buffer.alloc(2 * 1024 * 1024), headers: {} };
+          failures.push(await sink.sendInTransaction!([big], offsets, groupId).catch((e) => e));
+        }
+        if (n === 2) {
+          // Fenced: another producer took the transactional id (a restarted twin); every call of the
+          // old producer now fails until it is replaced.
+          const twin = await adapters(name, uniqueTopic('unused'), uniqueGroupId('twin'), transactionalId);
+          await twin.sink.sendInTransaction!([], [], groupId).catch(() => undefined);
+          await twin.sink.close();
+          failures.push(
+            await sink.sendInTransaction!(
+              [{ topic: out, key: 'fenced', value: 'x', headers: {} }],
+              offsets,
+              groupId,
+            ).catch((e) => e),
+          );
+        }
+        await sink.sendInTransaction!(
+          [{ topic: out, key: m.key, value: m.value!, headers: {} }],
+          offsets,
+          groupId,
+        );
+      }
+    });
+    expect(failures.map((f) => f instanceof PublishError)).toEqual([true, true]);
+    expect((failures[0] as PublishError).kind).toBe('too-large');
+    const got = await readBack(out, 3);
+    expect(got.map((g) => JSON.parse(g.value).i)).toEqual([0, 1, 2]);
+    expect(await committed(groupId, input)).toEqual({ 0: '3' });
+  }, 120_000);
 });

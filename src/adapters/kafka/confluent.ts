@@ -31,6 +31,7 @@ import {
   groupLag,
   offsetsByTopic,
   toSourceMessages,
+  toPublishError,
   toTopicMessages,
   TransactionQueue,
   type PartitionLag,
@@ -121,7 +122,7 @@ export async function createConfluentAdapters(
     },
   });
   const source = new ConfluentSource(kafka, opts, log);
-  const sink = new ConfluentSink(kafka, source, opts.transactionalId);
+  const sink = new ConfluentSink(kafka, source, opts.transactionalId, log);
   return { source, sink };
 }
 
@@ -247,48 +248,99 @@ export class ConfluentSource implements InvoiceSource {
 export class ConfluentSink implements OutputSink {
   readonly name = 'confluent';
   readonly transactional: boolean;
-  private readonly producer: ConfluentProducer;
+  private producer: ConfluentProducer;
   private connected: Promise<void> | undefined;
   private readonly transactions = new TransactionQueue();
 
   constructor(
-    kafka: ConfluentKafka,
+    private readonly kafka: ConfluentKafka,
     private readonly source: ConfluentSource,
-    transactionalId?: string,
+    private readonly transactionalId?: string,
+    private readonly log?: Logger,
   ) {
     this.transactional = Boolean(transactionalId);
-    this.producer = kafka.producer({
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): ConfluentProducer {
+    return this.kafka.producer({
       acks: -1,
       'enable.idempotence': true,
-      ...(transactionalId ? { 'transactional.id': transactionalId } : {}),
+      ...(this.transactionalId ? { 'transactional.id': this.transactionalId } : {}),
       'linger.ms': 2,
     });
   }
 
+  /** A failed connect is forgotten, so the next send tries again (a broker that comes up late). */
   private connect(): Promise<void> {
-    this.connected ??= this.producer.connect();
+    this.connected ??= this.producer.connect().catch((err: unknown) => {
+      this.connected = undefined;
+      throw err;
+    });
     return this.connected;
   }
 
   async send(records: OutputRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.connect();
-    await this.producer.sendBatch({ topicMessages: toTopicMessages(records) });
+    try {
+      await this.connect();
+      await this.producer.sendBatch({ topicMessages: toTopicMessages(records) });
+    } catch (err) {
+      throw toPublishError(
+        err,
+        records.map((r) => r.topic),
+      );
+    }
   }
 
+  /**
+   * One transaction: outputs, then the consumer's offsets with its group metadata (KIP-447: the broker
+   * refuses them from a member of an older generation), then commit. On any failure the transaction is
+   * aborted; when the abort fails too (a fatal or fenced producer, a commit that timed out) the producer
+   * is replaced by a new one with the same transactional id, whose initialisation aborts whatever the old
+   * one left open. Either way the next transaction starts clean.
+   */
   sendInTransaction(records: OutputRecord[], offsets: TopicPartitionOffset[]): Promise<void> {
     return this.transactions.run(async () => {
-      await this.connect();
-      const tx = await this.producer.transaction();
+      try {
+        await this.connect();
+      } catch (err) {
+        throw toPublishError(
+          err,
+          records.map((r) => r.topic),
+        );
+      }
+      const tx = await this.producer.transaction().catch(async (err: unknown) => {
+        await this.replaceProducer(err);
+        throw toPublishError(
+          err,
+          records.map((r) => r.topic),
+        );
+      });
       try {
         if (records.length > 0) await tx.sendBatch({ topicMessages: toTopicMessages(records) });
         await tx.sendOffsets({ consumer: this.source.consumer, topics: offsetsByTopic(offsets) });
         await tx.commit();
       } catch (err) {
-        await tx.abort().catch(() => undefined);
-        throw err;
+        await tx.abort().catch((abortErr: unknown) => this.replaceProducer(abortErr));
+        throw toPublishError(
+          err,
+          records.map((r) => r.topic),
+        );
       }
     });
+  }
+
+  private async replaceProducer(reason: unknown): Promise<void> {
+    this.log?.warn(
+      { err: reason instanceof Error ? reason.message : String(reason) },
+      'transactional producer unusable: replacing it',
+    );
+    const old = this.producer;
+    const wasConnected = this.connected;
+    this.producer = this.newProducer();
+    this.connected = undefined;
+    if (wasConnected) await old.disconnect().catch(() => undefined);
   }
 
   async close(): Promise<void> {

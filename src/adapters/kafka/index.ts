@@ -29,7 +29,12 @@ export async function createKafkaAdapters(
   log: Logger,
 ): Promise<{ source: InvoiceSource; sink: OutputSink }> {
   if (adapter === 'confluent') return createConfluentAdapters(conn, opts, log);
+  if (opts.transactionalId)
+    // kafkajs' sendOffsets carries the group id only, not the member's generation (no KIP-447): a member
+    // that lost its partitions in a rebalance could still commit a transaction for them.
+    throw new Error(
+      'exactly-once (a transactional id) needs the confluent adapter: kafkajs has no KIP-447 fencing',
+    );
   const kafka = kafkajsClient(conn, log);
-  const sinkOpts = opts.transactionalId ? { transactionalId: opts.transactionalId } : {};
-  return { source: new KafkajsSource(kafka, opts, log), sink: new KafkajsSink(kafka, sinkOpts) };
+  return { source: new KafkajsSource(kafka, opts, log), sink: new KafkajsSink(kafka) };
 }

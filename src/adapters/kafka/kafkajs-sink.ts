@@ -1,60 +1,42 @@
 /**
- * output-sink over kafkajs: an idempotent producer with acks=all; in exactly-once mode a transactional
- * producer that writes a batch's outputs and its consumer offsets in one transaction.
+ * output-sink over kafkajs: an idempotent producer with acks=all. No transactions: kafkajs cannot fence a
+ * member that lost its partitions (no KIP-447), so exactly-once runs on the confluent adapter only
+ * (docs/guarantees.md).
  */
 import type { Kafka, Producer } from 'kafkajs';
-import type { OutputRecord, OutputSink, TopicPartitionOffset } from '../../pipeline/ports.js';
-import { offsetsByTopic, toTopicMessages, TransactionQueue } from './shared.js';
-
-export interface KafkajsSinkOptions {
-  /** Set for exactly-once mode: stable per instance, so a restarted instance fences its zombie. */
-  transactionalId?: string;
-}
+import type { OutputRecord, OutputSink } from '../../pipeline/ports.js';
+import { toPublishError, toTopicMessages } from './shared.js';
 
 export class KafkajsSink implements OutputSink {
   readonly name = 'kafkajs';
-  readonly transactional: boolean;
+  readonly transactional = false;
   private readonly producer: Producer;
   private connected: Promise<void> | undefined;
-  private readonly transactions = new TransactionQueue();
 
-  constructor(kafka: Kafka, opts: KafkajsSinkOptions = {}) {
-    this.transactional = Boolean(opts.transactionalId);
-    this.producer = kafka.producer(
-      opts.transactionalId
-        ? { transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1 }
-        : { idempotent: true, maxInFlightRequests: 5 },
-    );
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
   }
 
+  /** A failed connect is forgotten, so the next send tries again (a broker that comes up late). */
   private connect(): Promise<void> {
-    this.connected ??= this.producer.connect();
+    this.connected ??= this.producer.connect().catch((err: unknown) => {
+      this.connected = undefined;
+      throw err;
+    });
     return this.connected;
   }
 
   async send(records: OutputRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.connect();
-    await this.producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 });
-  }
-
-  sendInTransaction(
-    records: OutputRecord[],
-    offsets: TopicPartitionOffset[],
-    groupId: string,
-  ): Promise<void> {
-    return this.transactions.run(async () => {
+    try {
       await this.connect();
-      const tx = await this.producer.transaction();
-      try {
-        if (records.length > 0) await tx.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 });
-        await tx.sendOffsets({ consumerGroupId: groupId, topics: offsetsByTopic(offsets) });
-        await tx.commit();
-      } catch (err) {
-        await tx.abort().catch(() => undefined);
-        throw err;
-      }
-    });
+      await this.producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 });
+    } catch (err) {
+      throw toPublishError(
+        err,
+        records.map((r) => r.topic),
+      );
+    }
   }
 
   async close(): Promise<void> {

@@ -2,12 +2,13 @@
  * What both Kafka adapters do the same way: their clients share the KafkaJS message and admin shapes,
  * so converting batches, grouping offsets, computing lag and serialising transactions live here once.
  */
-import type {
-  Headers,
-  OutputRecord,
-  SourceMessage,
-  TopicPartition,
-  TopicPartitionOffset,
+import {
+  PublishError,
+  type Headers,
+  type OutputRecord,
+  type SourceMessage,
+  type TopicPartition,
+  type TopicPartitionOffset,
 } from '../../pipeline/ports.js';
 
 export function groupByTopic(partitions: TopicPartition[]): Map<string, number[]> {
@@ -131,4 +132,62 @@ export class TransactionQueue {
     this.tail = result.catch(() => undefined);
     return result;
   }
+}
+
+/** Broker and client error names, in kafkajs' and librdkafka's spelling, of a record too large to accept. */
+const TOO_LARGE = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'ERR_MSG_SIZE_TOO_LARGE',
+  'ERR_RECORD_LIST_TOO_LARGE',
+  'ERR__MSG_SIZE_TOO_LARGE',
+]);
+/** ... and of a topic that does not exist. */
+const UNKNOWN_TOPIC = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'ERR_UNKNOWN_TOPIC_OR_PART',
+  'ERR__UNKNOWN_TOPIC',
+  'ERR__UNKNOWN_PARTITION',
+]);
+
+/**
+ * The same as Kafka protocol error codes, which both clients carry as a numeric `code` (librdkafka's
+ * own local errors are negative: -188 unknown topic, -190 unknown partition).
+ */
+const TOO_LARGE_CODES = new Set([10, 18]);
+const UNKNOWN_TOPIC_CODES = new Set([3, -188, -190]);
+
+/** Every error in a client error's cause chain and aggregates (kafkajs wraps retried errors). */
+function errorChain(err: unknown, seen = new Set<unknown>()): { type?: unknown; code?: unknown }[] {
+  if (typeof err !== 'object' || err === null || seen.has(err)) return [];
+  seen.add(err);
+  const e = err as { cause?: unknown; originalError?: unknown; errors?: unknown };
+  return [
+    err,
+    ...errorChain(e.cause, seen),
+    ...errorChain(e.originalError, seen),
+    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => errorChain(x, seen)) : []),
+  ];
+}
+
+/**
+ * A client's publish failure as the port's PublishError: too large and unknown topic never succeed on a
+ * retry (the runner routes them instead of republishing for ever); anything else is transient.
+ */
+export function toPublishError(err: unknown, topics: string[]): PublishError {
+  if (err instanceof PublishError) return err;
+  const chain = errorChain(err);
+  const is = (names: Set<string>, codes: Set<number>) =>
+    chain.some((e) => names.has(String(e.type)) || (typeof e.code === 'number' && codes.has(e.code)));
+  const what = `publishing to ${[...new Set(topics)].join(', ')}`;
+  const message = err instanceof Error ? err.message : String(err);
+  if (is(TOO_LARGE, TOO_LARGE_CODES))
+    return new PublishError(`${what}: a record is larger than the broker accepts (${message})`, 'too-large', {
+      cause: err,
+    });
+  if (is(UNKNOWN_TOPIC, UNKNOWN_TOPIC_CODES))
+    return new PublishError(`${what}: the topic does not exist (${message})`, 'unknown-topic', {
+      cause: err,
+    });
+  return new PublishError(`${what}: ${message}`, 'unavailable', { cause: err });
 }

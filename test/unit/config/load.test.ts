@@ -118,6 +118,26 @@ describe('source config: meaning, not only type', () => {
     ]);
   });
 
+  it('refuses settings that break the delivery guarantee, saying why', () => {
+    const fromLatest = problems(
+      VALID.replace('inputTopics: [in] }', 'inputTopics: [in], fromBeginning: false }'),
+    );
+    expect(fromLatest).toEqual([
+      expect.stringMatching(/^kafka\.fromBeginning: false is refused: .*skip the backlog/),
+    ]);
+    const eosOnKafkajs = problems(`${VALID}pipeline: { mode: exactly-once }\n`);
+    expect(eosOnKafkajs).toEqual([
+      expect.stringMatching(
+        /^pipeline\.mode: exactly-once needs kafka\.adapter: confluent: .*no KIP-447 fencing/,
+      ),
+    ]);
+    const eosOnConfluent = VALID.replace('inputTopics: [in] }', 'inputTopics: [in], adapter: confluent }');
+    expect(problems(`${eosOnConfluent}pipeline: { mode: exactly-once }\n`)).toEqual([]);
+    expect(
+      problems(VALID.replace('inputTopics: [in] }', 'inputTopics: [in], fromBeginning: true }')),
+    ).toEqual([]);
+  });
+
   it('never echoes a value written where a secret belongs', () => {
     const p = problems(VALID.replace('file: creds.json', 'password: hunter2'));
     expect(p.join('\n')).not.toContain('hunter2');
