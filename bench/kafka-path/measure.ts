@@ -28,14 +28,20 @@ export interface CpuCost {
 }
 
 /**
- * CPU µs per call of `fn`: warmed up, then `batches` batches, each long enough (≥ `batchMs` of CPU)
- * for `process.cpuUsage` to resolve it; the median batch is the figure, so a batch that met the
- * scheduler or a major GC does not decide it.
+ * CPU µs per call of `fn`: warmed up (`warmMs` of CPU, so that the optimising compiler, which runs on
+ * threads `process.cpuUsage` counts, has finished with it), then `batches` batches, each long enough
+ * (≥ `batchMs` of CPU) for `process.cpuUsage` to resolve it; the median batch is the figure, so a
+ * batch that met the scheduler or a major GC does not decide it.
  */
-export function cpuPerCall(fn: () => unknown, opts: { batches?: number; batchMs?: number } = {}): CpuCost {
+export function cpuPerCall(
+  fn: () => unknown,
+  opts: { batches?: number; batchMs?: number; warmMs?: number } = {},
+): CpuCost {
   const batches = opts.batches ?? 15;
   const batchUs = (opts.batchMs ?? 20) * 1000;
-  // Warm up for about two batches and learn how many calls make one.
+  const warmed = cpuMicros() + (opts.warmMs ?? 1000) * 1000;
+  while (cpuMicros() < warmed) for (let i = 0; i < 50; i++) fn();
+  // Learn how many calls make one batch.
   let reps = 1;
   for (;;) {
     const t = cpuMicros();

@@ -271,7 +271,7 @@ function line(issues: Issues, l: Line, at: string): IrpLine | undefined {
     compact({ Nm: text(a.name, 1, 100), Val: text(a.value, 1, 100) }),
   );
   return {
-    facts: compact({
+    facts: {
       SlNo: String(l.lineNo),
       PrdDesc: text(l.description, 3, 300),
       IsServc: l.isService ? 'Y' : 'N',
@@ -289,7 +289,7 @@ function line(issues: Issues, l: Line, at: string): IrpLine | undefined {
       PrdSlNo: text(l.serialNumber, 1, 20),
       BchDtls: batch,
       AttribDtls: attributes.length > 0 ? attributes : undefined,
-    }),
+    },
     money: m,
   };
 }

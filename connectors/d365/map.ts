@@ -391,7 +391,7 @@ function itemLine(
     issues.add('MAP_MISSING_FIELD', `${at}.HSNCode`, 'HSN code (or SAC code for services) is required');
   if (issues.errors.length > before || !qty || !price) return undefined;
   return {
-    facts: compact({
+    facts: {
       SlNo: String(l.LineNumber),
       PrdDesc: text(l.ProductName, 3, 300),
       IsServc: sac ? 'Y' : 'N',
@@ -401,7 +401,7 @@ function itemLine(
       UnitPrice: toNumber(price, 3),
       GstRt: toNumber(rates.gst, 3),
       CesRt: toNumber(rates.cess.units < 0n ? neg(rates.cess) : rates.cess, 3),
-    }),
+    },
     money: m,
   };
 }

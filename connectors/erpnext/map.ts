@@ -393,7 +393,7 @@ function itemLine(
   const gross = discounted ? atList : taxable;
   if (issues.errors.length > before) return undefined;
   return {
-    facts: compact({
+    facts: {
       SlNo: String(it.idx),
       PrdDesc: text(it.item_name, 3, 300),
       IsServc: hsn.startsWith('99') ? 'Y' : 'N',
@@ -406,7 +406,7 @@ function itemLine(
       CesRt: toNumber(dec(it.cess_rate), 3),
       OrdLineRef: text(it.sales_order, 1, 50),
       BchDtls: text(it.batch_no, 3, 20) ? { Nm: text(it.batch_no, 3, 20)! } : undefined,
-    }),
+    },
     money: {
       ...NO_MONEY,
       gross,

@@ -356,7 +356,7 @@ function productItem(
     rate: String(gst),
     key: `${hsn}-${gst}`,
     line: {
-      facts: compact({
+      facts: {
         SlNo: String(slNo),
         PrdDesc: text(description, 3, 300),
         IsServc: line.product_id?.type === 'service' || hsn.startsWith('99') ? 'Y' : 'N',
@@ -368,7 +368,7 @@ function productItem(
         GstRt: gst,
         CesRt: toNumber(taxes.rates.cess, 3),
         StateCesRt: taxes.stateCesRt ? toNumber(taxes.stateCesRt, 3) : undefined,
-      }),
+      },
       money: { ...taxes.money, gross, discount: gross - assessable },
     },
   };

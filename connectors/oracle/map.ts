@@ -358,7 +358,7 @@ function chargeLine(
     );
   if (issues.errors.length > before) return undefined;
   return {
-    facts: compact({
+    facts: {
       SlNo: String(l.LineNumber),
       PrdDesc: text(l.Description, 3, 300) ?? text(l.MemoLineName, 3, 300),
       IsServc: 'Y',
@@ -368,7 +368,7 @@ function chargeLine(
       UnitPrice: rupees(m.gross),
       GstRt: toNumber(rates.gst, 3),
       CesRt: toNumber(rates.cess, 3),
-    }),
+    },
     money: m,
   };
 }
@@ -424,7 +424,7 @@ function itemLine(
     ? listPrice
     : (netPrice ?? (qty && qty.units !== 0n ? div(paiseToDec(taxable), qty, 3) : paiseToDec(taxable)));
   return {
-    facts: compact({
+    facts: {
       SlNo: String(l.LineNumber),
       PrdDesc: text(l.Description, 3, 300),
       IsServc: l.ProductType === 'SERVICES' || hsn.startsWith('99') ? 'Y' : 'N',
@@ -435,7 +435,7 @@ function itemLine(
       GstRt: toNumber(rates.gst, 3),
       CesRt: toNumber(rates.cess, 3),
       OrdLineRef: text(l.SalesOrder, 1, 50),
-    }),
+    },
     money: m,
   };
 }

@@ -447,7 +447,7 @@ function itemLines(
     if (!hsn) issues.add('MAP_MISSING_FIELD', `${at}.STEUC`, 'HSN/SAC control code is required');
     const qty = decFromAvroBytes(item.FKIMG, SCALE.quantity);
     return {
-      facts: compact({
+      facts: {
         SlNo: String(Number(item.POSNR)),
         PrdDesc: text(item.ARKTX, 3, 300),
         IsServc: hsn.startsWith('99') ? 'Y' : 'N',
@@ -461,7 +461,7 @@ function itemLines(
         OrdLineRef: text(item.AUBEL, 1, 50),
         OrgCntry: given(item.HERKL),
         BchDtls: text(item.CHARG, 3, 20) ? { Nm: text(item.CHARG, 3, 20)! } : undefined,
-      }),
+      },
       money,
     };
   });

@@ -75,6 +75,7 @@ type Derived =
 export type ItemFacts = Omit<Item, Derived>;
 
 export interface Line {
+  /** Undefined facts are allowed: {@link toItem} leaves them out (so connectors need not compact them). */
   facts: ItemFacts;
   money: LineMoney;
 }

@@ -35,7 +35,7 @@ import {
   type Line,
 } from '../shared/invoice.js';
 import { given, Issues } from '../shared/issues.js';
-import { buyerDtls, compact, gstin, sellerDtls, shipDtls, text, type PartyInput } from '../shared/parties.js';
+import { buyerDtls, gstin, sellerDtls, shipDtls, text, type PartyInput } from '../shared/parties.js';
 import { lookup, type TablesOf } from '../shared/site-tables.js';
 import { COUNTRY_NAMES, stateFromName } from '../shared/states.js';
 import type { MapResult } from '../types.js';
@@ -566,7 +566,7 @@ function buildLines(
     const gross = x.gross + x.charged;
     const discount = gross - x.taxable;
     return {
-      facts: compact({
+      facts: {
         SlNo: String(i + 1),
         PrdDesc: text(x.name, 3, 300),
         IsServc: x.service ? 'Y' : 'N',
@@ -580,7 +580,7 @@ function buildLines(
         GstRt: o.withoutPayment ? 0 : toNumber(x.rate, 3),
         CesRt: o.withoutPayment ? 0 : toNumber(x.cessRate, 3),
         BchDtls: text(x.batch, 3, 20) ? { Nm: text(x.batch, 3, 20)! } : undefined,
-      }),
+      },
       money: {
         ...NO_MONEY,
         gross,
