@@ -1,6 +1,7 @@
 /** The IRP sandbox's public surface. */
 export { createSandbox, writeCredentialsFile, DEFAULT_MAX_BODY_BYTES } from './sandbox.js';
 export type { RunningSandbox, SandboxCredentials, SandboxOptions } from './sandbox.js';
+export type { SessionSecrets } from './services/auth-service.js';
 export type { FaultProfile, FaultRule } from './faults/fault-profile.js';
 export { decodeFaultProfile } from './faults/fault-profile.js';
 export { API_NAMES, type ApiName } from './api-names.js';

@@ -20,7 +20,7 @@ import { DEFAULT_LIMITS, type SandboxLimits } from './http/limits.js';
 import { loadOrCreateKeys, selfSignedTlsPair } from './keys/key-material.js';
 import { SEED_TAXPAYERS } from './seed/taxpayers.js';
 import { ensureDemoAccount } from './services/accounts.js';
-import { AuthService } from './services/auth-service.js';
+import { AuthService, type SessionSecrets } from './services/auth-service.js';
 import { EwbService } from './services/ewb-service.js';
 import { GstinService } from './services/gstin-service.js';
 import { InvoiceService } from './services/invoice-service.js';
@@ -73,6 +73,11 @@ export interface SandboxOptions {
   logger?: Logger;
   /** Serve the developer portal at `/` (default true). */
   portal?: boolean;
+  /**
+   * Called after each successful login with its AppKey, AuthToken and SEK (in-process use only): the
+   * chaos suite's secret scan looks for them in everything the clients logged and published.
+   */
+  onLogin?: (session: SessionSecrets) => void;
 }
 
 /** The integration contract: everything a client needs to talk to this sandbox. */
@@ -160,6 +165,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       master,
       (options.tokenValidityMinutes ?? 60) * 60 * 1000,
       limits,
+      options.onLogin,
     );
     const ewbs = new EwbService(store, clock, options.strictEwbDistance ? 'strict' : 'lenient');
     const invoices = new InvoiceService(

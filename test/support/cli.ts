@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/irp-bridge.mjs', import.meta.url));
@@ -37,4 +37,40 @@ export function runCliAsync(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Starts `irp-bridge run --config FILE` as a child process (the real binary, as an operator runs it).
+ * Everything it prints goes to `sink` (kept for the secret scans), chunk by chunk.
+ */
+export function startRun(
+  file: string,
+  env: Record<string, string>,
+  sink: (chunk: string) => void,
+): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'run', '--config', file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => sink(d.toString('utf8')));
+  child.stderr!.on('data', (d: Buffer) => sink(d.toString('utf8')));
+  return child;
+}
+
+/** Resolves with the exit code (null when a signal ended it) once `child` has exited. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? resolve(child.exitCode)
+      : child.once('exit', (code) => resolve(code)),
+  );
+}
+
+/** Polls `check` every 300 ms until it says yes; throws after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }

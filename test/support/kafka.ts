@@ -9,9 +9,20 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 import { inject } from 'vitest';
 
+let fileBrokers: string | undefined;
+
 /** Bootstrap servers of the test cluster, `host:port[,host:port]`. */
 export function kafkaBrokers(): string {
-  return inject('kafkaBrokers');
+  return fileBrokers ?? inject('kafkaBrokers');
+}
+
+/**
+ * Points this test file's helpers (and the pipeline harness) at a broker of its own, e.g. a restartable
+ * one the file started; `undefined` goes back to the shared cluster. Vitest gives each file its own
+ * module instance, so this never reaches another file.
+ */
+export function useKafkaBrokers(brokers: string | undefined): void {
+  fileBrokers = brokers;
 }
 
 const levels: Record<string, logLevel> = {

@@ -18,6 +18,7 @@ import {
   type AccountCredentials,
   type RunningSandbox,
   type SandboxAdmin,
+  type SandboxOptions,
 } from '../../src/sandbox/index.js';
 import { createTopic, kafkaBrokers, kafkaClient, uniqueGroupId, uniqueTopic } from './kafka.js';
 
@@ -33,8 +34,11 @@ export interface SandboxHarness {
   close(): Promise<void>;
 }
 
-export async function startSandbox(dbFile?: string): Promise<SandboxHarness> {
-  const sandbox = await createSandbox({ port: 0, db: dbFile ?? ':memory:' });
+export async function startSandbox(
+  dbFile?: string,
+  options: Omit<SandboxOptions, 'port' | 'db'> = {},
+): Promise<SandboxHarness> {
+  const sandbox = await createSandbox({ ...options, port: 0, db: dbFile ?? ':memory:' });
   const client = sandboxAdmin(sandbox.credentials);
   const admin = client.call;
   let n = 0;

@@ -72,6 +72,14 @@ const PAYLOAD_FAILURE_CODES = {
   'missing-password': '1008',
 } as const;
 
+/** The secrets of one successful login: what a secret scan must never find in a client's logs or outputs. */
+export interface SessionSecrets {
+  /** The AppKey the client chose and sent (RSA-encrypted) in its login. */
+  appKey: Buffer;
+  authToken: string;
+  sek: Buffer;
+}
+
 export class AuthService {
   /** Failed passwords (and users of another client) per user name: no unlimited probing (1008/1018/1019). */
   private readonly loginFailures: FailureLimiter;
@@ -89,6 +97,7 @@ export class AuthService {
       SandboxLimits,
       'maxLoginFailures' | 'maxSecretFailures' | 'lockoutWindowMs'
     > = DEFAULT_LIMITS,
+    private readonly onLogin?: (session: SessionSecrets) => void,
   ) {
     this.loginFailures = new FailureLimiter(limits.maxLoginFailures, limits.lockoutWindowMs);
     this.secretFailures = new FailureLimiter(limits.maxSecretFailures, limits.lockoutWindowMs);
@@ -193,6 +202,7 @@ export class AuthService {
       user.gstin,
       credentials.forceRefreshAccessToken,
     );
+    this.onLogin?.({ appKey: credentials.appKey, authToken: token.token, sek: token.sek });
     return success({
       ClientId: user.clientId,
       UserName: user.userName,

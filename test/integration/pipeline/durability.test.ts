@@ -6,14 +6,13 @@
  * - exactly-once mode (confluent adapter only: kafkajs has no KIP-447 fencing and the mode is refused
  *   there): a read_committed reader sees exactly one output per input.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KafkaAdapterName } from '../../../src/adapters/kafka/index.js';
 import { wireKafkaSource } from '../../../src/cli/wiring.js';
 import type { SourceConfig } from '../../../src/config/source-config.js';
 import { createPipelineMetrics } from '../../../src/ops/metrics.js';
+import { exited, startRun, waitFor } from '../../support/cli.js';
 import {
   inputOffsetOf,
   pipelineTopics,
@@ -27,7 +26,6 @@ import {
   type SandboxHarness,
 } from '../../support/pipeline-harness.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/irp-bridge.mjs', import.meta.url));
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 let h: SandboxHarness;
 
@@ -39,23 +37,8 @@ afterAll(async () => {
 });
 
 /** Starts `irp-bridge run`; everything it prints is appended to `output` (for the secret scan). */
-function startCli(file: string, env: Record<string, string>, output: string[]): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'run', '--config', file], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString('utf8')));
-  return child;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const startCli = (file: string, env: Record<string, string>, output: string[]) =>
+  startRun(file, env, (chunk) => output.push(chunk));
 
 /** Every input offset has at least one output; returns how many inputs got more than one. */
 function coverage(outputs: OutputMessage[], inputs: number) {
@@ -82,11 +65,6 @@ async function expectOneIrnPerDocument(outputs: OutputMessage[], registeredBefor
   for (const [doc, set] of irns) expect(set.size, doc).toBe(1);
   expect((await h.registrations()) - registeredBefore).toBe(irns.size);
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
-  );
 
 const ADAPTERS: KafkaAdapterName[] = inject('kafkaAdapters');
 
