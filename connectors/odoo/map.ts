@@ -9,7 +9,7 @@
  */
 import { isUqc } from '../../src/irp/masters/index.js';
 import type { ExpDtls, SupplyType } from '../../src/irp/schema/invoice.js';
-import { decFromNumber, rupees, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
+import { decFromNumber, pow10, rupees, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
 import { dateFromIso, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport, type EwbInput } from '../shared/events.js';
 import {
@@ -46,11 +46,12 @@ const dec = (n: number): Dec => decFromNumber(n) ?? ZERO;
 
 /** `a / b` at `scale` decimals, rounded half away from zero. */
 export function quotient(a: Dec, b: Dec, scale: number): bigint {
-  const num = a.units * 10n ** BigInt(b.scale + scale);
-  const den = b.units * 10n ** BigInt(a.scale);
+  const num = a.units * pow10(b.scale + scale);
+  const den = b.units * pow10(a.scale);
   if (den === 0n) return 0n;
   const neg = num < 0n !== den < 0n;
-  const [n, d] = [num < 0n ? -num : num, den < 0n ? -den : den];
+  const n = num < 0n ? -num : num;
+  const d = den < 0n ? -den : den;
   const q = (n * 2n + d) / (d * 2n);
   return neg ? -q : q;
 }

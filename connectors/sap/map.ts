@@ -7,7 +7,7 @@
  */
 import type { ExpDtls, PrecDocDtls } from '../../src/irp/schema/invoice.js';
 import { docCurrency, toInr } from '../shared/currency.js';
-import { decFromAvroBytes, div, paise, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
+import { avroPaise, decFromAvroBytes, div, toNumber, ZERO, type Dec, type Paise } from '../shared/decimal.js';
 import { dateFromCompact, docNumber } from '../shared/doc.js';
 import { cancelEvent, documentRef, ewbEvent, isExport, supplyType } from '../shared/events.js';
 import {
@@ -40,7 +40,7 @@ import { SAP_TABLES, type ConditionRole } from './tables.js';
 
 export type SapTables = TablesOf<typeof SAP_TABLES>;
 
-const amount = (b: Buffer): Dec => decFromAvroBytes(b, SCALE.amount);
+const amountPaise = (b: Buffer): Paise => avroPaise(b, SCALE.amount);
 const HEADER_ITEM = '000000';
 const GST_ROLES: readonly ConditionRole[] = ['cgst', 'sgst', 'igst'];
 const TAX_ROLES: readonly ConditionRole[] = ['cgst', 'sgst', 'igst', 'cess', 'cessNonAdvl', 'tcs'];
@@ -163,7 +163,7 @@ function generate(
   const items = cur ? itemLines(issues, r, tables, header) : undefined;
   const docLines = items?.lines;
   if (items && issues.errors.length === 0) {
-    const total = paise(amount(k.NETWR)) + paise(amount(k.MWSBK));
+    const total = amountPaise(k.NETWR) + amountPaise(k.MWSBK);
     reconcile(
       issues,
       items.lines,
@@ -300,14 +300,14 @@ function conditionsByItem(
   const itemSum = new Map<string, Paise>();
   for (const c of r.PRCD_ELEMENTS)
     if (c.KPOSN !== HEADER_ITEM && c.KINAK.trim() === '')
-      itemSum.set(c.KSCHL, (itemSum.get(c.KSCHL) ?? 0) + paise(amount(c.KWERT)));
+      itemSum.set(c.KSCHL, (itemSum.get(c.KSCHL) ?? 0) + amountPaise(c.KWERT));
   const distributed = (c: PricingElement) =>
-    c.KPOSN === HEADER_ITEM && itemSum.has(c.KSCHL) && itemSum.get(c.KSCHL) === paise(amount(c.KWERT));
+    c.KPOSN === HEADER_ITEM && itemSum.has(c.KSCHL) && itemSum.get(c.KSCHL) === amountPaise(c.KWERT);
   r.PRCD_ELEMENTS.forEach((c, i) => {
     if (c.KINAK.trim() !== '') return;
     if (distributed(c)) return;
     const path = `PRCD_ELEMENTS[${i}]`;
-    const value = paise(amount(c.KWERT));
+    const value = amountPaise(c.KWERT);
     const role = lookup(tables.conditions, SAP_TABLES.conditions, c.KSCHL);
     // Under reverse charge the GST is printed on the invoice but not charged: SAP carries it in
     // statistical tax conditions, and the IRP invoice still reports it (docs/connectors.md).
@@ -412,8 +412,8 @@ function itemLines(
           postTax(money, rates, x.role, v, decFromAvroBytes(x.c.KBETR, SCALE.rate));
       }
     }
-    const net = paise(amount(item.NETWR));
-    const unpriced = price === undefined && list.length === 0 && net === 0 && paise(amount(item.MWSBP)) === 0;
+    const net = amountPaise(item.NETWR);
+    const unpriced = price === undefined && list.length === 0 && net === 0 && amountPaise(item.MWSBP) === 0;
     if (price === undefined && !unpriced)
       return issues.add(
         'MAP_MISSING_FIELD',
@@ -427,18 +427,18 @@ function itemLines(
         `${at}.NETWR`,
         `item net value ${net / 100} ≠ its mapped conditions ${nonTax / 100}`,
       );
-    if (checked && paise(amount(item.MWSBP)) !== tax)
+    if (checked && amountPaise(item.MWSBP) !== tax)
       issues.add(
         'MAP_TAX_MISMATCH',
         `${at}.MWSBP`,
-        `item tax ${paise(amount(item.MWSBP)) / 100} ≠ its mapped tax conditions ${tax / 100}`,
+        `item tax ${amountPaise(item.MWSBP) / 100} ≠ its mapped tax conditions ${tax / 100}`,
       );
     const gst = list.find((x) => GST_ROLES.includes(x.role));
-    if (checked && gst && paise(amount(gst.c.KAWRT)) !== assessable(money))
+    if (checked && gst && amountPaise(gst.c.KAWRT) !== assessable(money))
       issues.add(
         'MAP_TAXABLE_MISMATCH',
         `${gst.path}.KAWRT`,
-        `SAP taxed ${paise(amount(gst.c.KAWRT)) / 100} for item ${item.POSNR}, the mapped taxable value is ${assessable(money) / 100}`,
+        `SAP taxed ${amountPaise(gst.c.KAWRT) / 100} for item ${item.POSNR}, the mapped taxable value is ${assessable(money) / 100}`,
       );
     const unit = lookup(tables.units, SAP_TABLES.units, item.VRKME);
     if (!unit)

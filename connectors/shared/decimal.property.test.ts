@@ -6,7 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  avroPaise,
   decFromAvroBytes,
+  decFromNumber,
+  paise,
   decToString,
   parseDec,
   rescale,
@@ -95,6 +98,31 @@ describe('decimal fast paths', () => {
         expect(decFromAvroBytes(bytes, scale)).toEqual(referenceFromAvroBytes(bytes, scale));
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it('avroPaise as paise of the byte-by-byte decimal', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 9 }), fc.integer({ min: 0, max: 24 }), (bytes, scale) => {
+        const expected = paise(referenceFromAvroBytes(bytes, scale));
+        expect(Object.is(avroPaise(bytes, scale), expected)).toBe(true);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('decFromNumber as through the shortest text', () => {
+    const number = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(0, -0, 2 ** 53 - 1, 2 ** 53, -(2 ** 53) + 1, 1e21, 123.45, -0.5),
+    );
+    fc.assert(
+      fc.property(number, (n) => {
+        const expected = Number.isFinite(n) ? parseDec(String(n)) : undefined;
+        expect(decFromNumber(n)).toEqual(expected);
+      }),
+      { numRuns: 20000 },
     );
   });
 

@@ -59,6 +59,8 @@ function parseDecText(text: string): Dec | undefined {
 
 /** A double's shortest decimal spelling, which is what the ERP meant (0.1 stays 0.1). */
 export function decFromNumber(n: number): Dec | undefined {
+  // A safe integer's shortest spelling is its digits: no text needed.
+  if (Number.isSafeInteger(n)) return { units: BigInt(n), scale: 0 };
   return Number.isFinite(n) ? parseDec(String(n)) : undefined;
 }
 
@@ -158,6 +160,22 @@ export type Paise = number;
 
 export function paise(d: Dec, mode: RoundingMode = 'half-up'): Paise {
   return Number(rescale(d, 2, mode));
+}
+
+/**
+ * `paise(decFromAvroBytes(bytes, scale))` without a BigInt where doubles are exact: up to six bytes
+ * (below 2^48) at a scale of 2 to 22, the remainder and quotient by a power of ten are exact.
+ */
+export function avroPaise(bytes: Uint8Array, scale: number): Paise {
+  if (bytes.length > 6 || scale < 2 || scale > 22) return paise(decFromAvroBytes(bytes, scale));
+  let v = 0;
+  for (let i = 0; i < bytes.length; i++) v = v * 256 + bytes[i]!;
+  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) v -= 2 ** (bytes.length * 8);
+  const div = POW10_DOUBLE[scale - 2]!;
+  const abs = Math.abs(v);
+  const r = abs % div;
+  const q = (abs - r) / div + (r * 2 >= div && r !== 0 ? 1 : 0);
+  return q === 0 ? 0 : v < 0 ? -q : q;
 }
 
 export function paiseToDec(p: Paise): Dec {
