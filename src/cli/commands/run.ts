@@ -101,5 +101,15 @@ export function register(program: Command): void {
       await runtime.close();
       await ops.close();
       log.info({ counts: status.counts }, 'source stopped');
+      // Everything is stopped and committed. A handle a client library left open (seen with kafkajs
+      // after a broker restart: the process stayed up after SIGTERM) must not keep the process alive
+      // for its supervisor to SIGKILL; say what it was and exit with the code decided above.
+      setTimeout(() => {
+        log.warn(
+          { resources: process.getActiveResourcesInfo() },
+          'still running 10 s after the source stopped: a handle was left open; exiting',
+        );
+        process.exit();
+      }, 10_000).unref();
     });
 }
