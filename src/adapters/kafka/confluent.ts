@@ -34,6 +34,7 @@ import {
   toPublishError,
   toTopicMessages,
   TransactionQueue,
+  withConnectDeadline,
   type PartitionLag,
 } from './shared.js';
 
@@ -93,6 +94,8 @@ export interface ConfluentOptions {
   sessionTimeoutMs: number;
   readCommitted: boolean;
   transactionalId?: string;
+  /** `run` rejects when the brokers cannot be reached within this time. Default 30 s. */
+  connectTimeoutMs?: number;
 }
 
 /** A source and a sink sharing one client, so a transaction can carry the consumer's offsets. */
@@ -134,6 +137,8 @@ export class ConfluentSource implements InvoiceSource {
   readonly name = 'confluent';
   readonly consumer: ConfluentConsumer;
   private stopping = false;
+  private stopRequested: () => void = () => undefined;
+  private readonly stopRequest = new Promise<void>((resolve) => (this.stopRequested = resolve));
   private stopped: (() => void) | undefined;
   private phase: SourceState['phase'] = 'connecting';
   /** pauseAll() holds: partitions assigned from now on are paused as they arrive. */
@@ -168,8 +173,25 @@ export class ConfluentSource implements InvoiceSource {
 
   async run(handler: (batch: SourceBatch) => Promise<void>): Promise<void> {
     const finished = new Promise<void>((resolve) => (this.stopped = resolve));
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.opts.topics });
+    try {
+      await withConnectDeadline(
+        'confluent',
+        this.opts.connectTimeoutMs,
+        async () => {
+          await this.consumer.connect();
+          await this.consumer.subscribe({ topics: this.opts.topics });
+        },
+        this.stopRequest,
+      );
+    } catch (err) {
+      // librdkafka would go on reconnecting (and logging each attempt) until the client is released; the
+      // release waits for the connect attempt to end, so it runs in the background.
+      this.phase = 'stopped';
+      void this.consumer.disconnect().catch(() => undefined);
+      if (this.stopping) return; // stop() during connecting: not a failure
+      throw err;
+    }
+    if (this.stopping) return; // stop() (which disconnects) came while connecting
     await this.consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
@@ -239,8 +261,16 @@ export class ConfluentSource implements InvoiceSource {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopRequested();
+    const connecting = this.phase === 'connecting';
     this.phase = 'stopped';
-    await this.consumer.disconnect();
+    // disconnect() waits for running batch handlers, then leaves the group (a clean rebalance). A consumer
+    // still connecting disconnects once its connect attempt ends: run() sees stopping and returns, and
+    // stop() does not wait for the attempt.
+    const disconnected = this.consumer
+      .disconnect()
+      .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'disconnect failed'));
+    if (!connecting) await disconnected;
     this.stopped?.();
   }
 }
@@ -271,10 +301,16 @@ export class ConfluentSink implements OutputSink {
     });
   }
 
-  /** A failed connect is forgotten, so the next send tries again (a broker that comes up late). */
+  /**
+   * A failed connect is forgotten, so the next send tries again (a broker that comes up late). The client
+   * refuses a second connect() on the same producer, so a new one takes its place.
+   */
   private connect(): Promise<void> {
-    this.connected ??= this.producer.connect().catch((err: unknown) => {
+    this.connected ??= this.producer.connect().catch(async (err: unknown) => {
+      const failed = this.producer;
+      this.producer = this.newProducer();
       this.connected = undefined;
+      await failed.disconnect().catch(() => undefined);
       throw err;
     });
     return this.connected;

@@ -8,7 +8,7 @@ import type { InvoiceSource, OutputSink } from '../../pipeline/ports.js';
 import { createConfluentAdapters } from './confluent.js';
 import { kafkajsClient } from './kafkajs-client.js';
 import { KafkajsSink } from './kafkajs-sink.js';
-import { KafkajsSource } from './kafkajs-source.js';
+import { consumerRequestTimeoutMs, KafkajsSource } from './kafkajs-source.js';
 
 export type KafkaAdapterName = 'kafkajs' | 'confluent';
 
@@ -20,6 +20,8 @@ export interface KafkaAdapterOptions {
   sessionTimeoutMs: number;
   readCommitted: boolean;
   transactionalId?: string;
+  /** `run` rejects when the brokers cannot be reached within this time. Default 30 s. */
+  connectTimeoutMs?: number;
 }
 
 export async function createKafkaAdapters(
@@ -35,6 +37,13 @@ export async function createKafkaAdapters(
     throw new Error(
       'exactly-once (a transactional id) needs the confluent adapter: kafkajs has no KIP-447 fencing',
     );
-  const kafka = kafkajsClient(conn, log);
-  return { source: new KafkajsSource(kafka, opts, log), sink: new KafkajsSink(kafka) };
+  // The consumer gets its own client: its requests time out well within the session (see kafkajs-source.ts),
+  // while a produce with acks=all keeps the full 30 s.
+  const consumerClient = kafkajsClient(conn, log, {
+    requestTimeout: consumerRequestTimeoutMs(opts.sessionTimeoutMs),
+  });
+  return {
+    source: new KafkajsSource(consumerClient, opts, log),
+    sink: new KafkajsSink(kafkajsClient(conn, log)),
+  };
 }

@@ -14,8 +14,13 @@ const toPino: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-export function kafkajsClient(conn: KafkaConnection, log: Logger): Kafka {
+export function kafkajsClient(
+  conn: KafkaConnection,
+  log: Logger,
+  tuning: Pick<KafkaConfig, 'requestTimeout'> = {},
+): Kafka {
   const config: KafkaConfig = {
+    ...tuning,
     clientId: conn.clientId,
     brokers: conn.brokers,
     // kafkajs is chatty at INFO (every group join); WARN and up reach the log, as structured lines.

@@ -1,6 +1,13 @@
 /**
  * invoice-source over kafkajs (pure JavaScript, the default adapter): a consumer group with manual
  * commits; batches per partition, processed concurrently across partitions.
+ *
+ * Liveness (issue 14): kafkajs heartbeats only from its fetch loop, which waits for every batch handler;
+ * a handler that waits (for a scheduler slot, an IRP call, a closed circuit) longer than the session
+ * timeout would cost the membership, and its partitions would be processed twice. So while a handler
+ * runs, a timer heartbeats for it. Timeouts are sized so one slow request never costs the session: the
+ * consumer's requests time out after a third of the session (a hung heartbeat is retried twice before
+ * the coordinator gives up on the member), heartbeats go every tenth of it.
  */
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -11,7 +18,13 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
-import { groupByTopic, groupLag, toSourceMessages, type PartitionLag } from './shared.js';
+import {
+  groupByTopic,
+  groupLag,
+  toSourceMessages,
+  withConnectDeadline,
+  type PartitionLag,
+} from './shared.js';
 
 export interface KafkajsSourceOptions {
   groupId: string;
@@ -22,15 +35,36 @@ export interface KafkajsSourceOptions {
   sessionTimeoutMs: number;
   /** Read only committed records (for topics written transactionally upstream). */
   readCommitted: boolean;
+  /** `run` rejects when the brokers cannot be reached within this time. Default 30 s. */
+  connectTimeoutMs?: number;
+}
+
+/** Heartbeat errors that mean this member's assignment is no longer current. */
+const MEMBERSHIP_LOST = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/** The consumer's request timeout for a session timeout (see the module comment). */
+export function consumerRequestTimeoutMs(sessionTimeoutMs: number): number {
+  return Math.max(3000, Math.floor(sessionTimeoutMs / 3));
 }
 
 export class KafkajsSource implements InvoiceSource {
   readonly name = 'kafkajs';
   private readonly consumer: Consumer;
+  private readonly heartbeatIntervalMs: number;
   private assigned: TopicPartition[] = [];
   private stopped: (() => void) | undefined;
   private stopping = false;
+  private stopRequested: () => void = () => undefined;
+  private readonly stopRequest = new Promise<void>((resolve) => (this.stopRequested = resolve));
   private phase: SourceState['phase'] = 'connecting';
+  /** Counts group joins: a batch from an earlier join is no longer active. */
+  private generation = 0;
   /** pauseAll() was called before the consumer ran (kafkajs refuses pause() until then). */
   private pauseAllPending = false;
 
@@ -39,11 +73,13 @@ export class KafkajsSource implements InvoiceSource {
     private readonly opts: KafkajsSourceOptions,
     private readonly log: Logger,
   ) {
+    this.heartbeatIntervalMs = Math.max(500, Math.min(3000, Math.floor(opts.sessionTimeoutMs / 10)));
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
       sessionTimeout: opts.sessionTimeoutMs,
+      // How long the group waits for members to rejoin: a member rejoins once its running handlers return.
       rebalanceTimeout: Math.max(60_000, opts.sessionTimeoutMs * 2),
-      heartbeatInterval: Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)),
+      heartbeatInterval: this.heartbeatIntervalMs,
       readUncommitted: !opts.readCommitted,
       retry: {
         retries: 10,
@@ -56,13 +92,18 @@ export class KafkajsSource implements InvoiceSource {
       this.assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
         (partitions as number[]).map((partition) => ({ topic, partition })),
       );
+      this.generation++;
       this.phase = 'member';
       this.log.info({ assignment: payload.memberAssignment }, 'partitions assigned');
     });
-    this.consumer.on(this.consumer.events.REBALANCING, () => {
-      if (this.phase !== 'stopped') this.phase = 'rebalancing';
-    });
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.membershipMoved());
     this.consumer.on(this.consumer.events.STOP, () => (this.phase = 'stopped'));
+  }
+
+  private membershipMoved(): void {
+    if (this.phase === 'stopped') return;
+    this.phase = 'rebalancing';
+    this.generation++; // batches of the old assignment stop starting work
   }
 
   async run(handler: (batch: SourceBatch) => Promise<void>): Promise<void> {
@@ -74,22 +115,48 @@ export class KafkajsSource implements InvoiceSource {
         reject(payload.error);
       });
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning });
+    try {
+      await withConnectDeadline(
+        'kafkajs',
+        this.opts.connectTimeoutMs,
+        async () => {
+          await this.consumer.connect();
+          await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning });
+        },
+        this.stopRequest,
+      );
+    } catch (err) {
+      this.phase = 'stopped';
+      void this.consumer.disconnect().catch(() => undefined); // waits for the connect attempt to end
+      if (this.stopping) return; // stop() during connecting: not a failure
+      throw err;
+    }
+    if (this.stopping) return; // stop() (which disconnects) came while connecting
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const generation = this.generation;
         const messages = toSourceMessages(batch);
-        await handler({
-          topic: batch.topic,
-          partition: batch.partition,
-          messages,
-          heartbeat,
-          isActive: () => isRunning() && !isStale() && !this.stopping,
-          resolveOffset,
-        });
+        const beat = () =>
+          heartbeat().catch((err: { type?: string; message?: string }) => {
+            if (MEMBERSHIP_LOST.has(String(err.type))) this.membershipMoved();
+            else this.log.warn({ err: err.message }, 'heartbeat failed');
+          });
+        const timer = setInterval(() => void beat(), this.heartbeatIntervalMs);
+        try {
+          await handler({
+            topic: batch.topic,
+            partition: batch.partition,
+            messages,
+            heartbeat: beat,
+            isActive: () => isRunning() && !isStale() && !this.stopping && generation === this.generation,
+            resolveOffset,
+          });
+        } finally {
+          clearInterval(timer);
+        }
       },
     });
     if (this.pauseAllPending) this.pauseAll();
@@ -153,9 +220,16 @@ export class KafkajsSource implements InvoiceSource {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopRequested();
+    const connecting = this.phase === 'connecting';
     this.phase = 'stopped';
-    // disconnect() waits for running eachBatch handlers, then leaves the group (a clean rebalance).
-    await this.consumer.disconnect();
+    // disconnect() waits for running batch handlers, then leaves the group (a clean rebalance). A consumer
+    // still connecting disconnects once its connect attempt ends: run() sees stopping and returns, and
+    // stop() does not wait for the attempt.
+    const disconnected = this.consumer
+      .disconnect()
+      .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'disconnect failed'));
+    if (!connecting) await disconnected;
     this.stopped?.();
   }
 }

@@ -191,3 +191,37 @@ export function toPublishError(err: unknown, topics: string[]): PublishError {
     });
   return new PublishError(`${what}: ${message}`, 'unavailable', { cause: err });
 }
+
+/**
+ * Runs `connect` (connect and subscribe) within the connection deadline, so `run` rejects with one clear
+ * error when the brokers cannot be reached, instead of a client retrying (and logging) for ever.
+ */
+export async function withConnectDeadline(
+  adapter: string,
+  timeoutMs: number | undefined,
+  connect: () => Promise<void>,
+  /** Resolves when stop() is called: connecting is abandoned, and this resolves at once. */
+  abandoned?: Promise<void>,
+): Promise<void> {
+  const ms = timeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${adapter}: no connection to the Kafka brokers within ${ms / 1000} s`)),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([
+      connect().catch((err: unknown) => {
+        throw new Error(`${adapter}: cannot connect to the Kafka brokers: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }),
+      deadline,
+      ...(abandoned ? [abandoned] : []),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
