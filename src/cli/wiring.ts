@@ -95,6 +95,13 @@ export function buildRunner(
       mode: config.pipeline?.mode ?? 'at-least-once',
       maxInFlight: config.pipeline?.maxInFlight ?? DEFAULT_RUNNER_CONFIG.maxInFlight,
       commitIntervalMs: config.pipeline?.commitIntervalMs ?? DEFAULT_RUNNER_CONFIG.commitIntervalMs,
+      recordRetry: {
+        attempts: config.pipeline?.recordRetry?.attempts ?? DEFAULT_RUNNER_CONFIG.recordRetry.attempts,
+        maxMs: config.pipeline?.recordRetry?.maxMs ?? DEFAULT_RUNNER_CONFIG.recordRetry.maxMs,
+      },
+      pendingDocumentWindowMs:
+        config.pipeline?.pendingDocumentWindowMs ?? DEFAULT_RUNNER_CONFIG.pendingDocumentWindowMs,
+      drainTimeoutMs: config.pipeline?.drainTimeoutMs ?? DEFAULT_RUNNER_CONFIG.drainTimeoutMs,
     },
     metrics,
     log,
@@ -132,6 +139,8 @@ export async function wireKafkaSource(
       fromBeginning: config.kafka.fromBeginning ?? true,
       partitionsConsumedConcurrently: config.kafka.partitionsConsumedConcurrently ?? 4,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs ?? 30_000,
+      // The adapter gives up connecting at the same deadline `run` holds start-up to.
+      connectTimeoutMs: config.kafka.startupTimeoutMs ?? 60_000,
       readCommitted: config.kafka.readCommitted ?? true,
       ...(mode === 'exactly-once'
         ? { transactionalId: config.pipeline?.transactionalId ?? `${config.kafka.groupId}-${hostname()}` }

@@ -87,6 +87,7 @@ function typeText(codec: t.Mixed): string {
     return `list of ${typeText(codec.type.type as t.Mixed)}`;
   const names: Record<string, string> = {
     PositiveInteger: 'integer ≥ 1',
+    NonNegativeInteger: 'integer ≥ 0',
     Port: 'port 0–65535',
     NonEmptyString: 'text',
     Path: 'path',

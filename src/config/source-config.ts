@@ -139,6 +139,11 @@ export const KafkaConfigCodec = section('Kafka', 'Where the ERP events come from
   ),
   partitionsConsumedConcurrently: optional(positiveInt, 'partitions processed at the same time', '4'),
   sessionTimeoutMs: optional(positiveInt, 'group session timeout', '30000'),
+  startupTimeoutMs: optional(
+    positiveInt,
+    '`run` must connect and join the group within this long, or it says why on stderr and exits 1',
+    '60000',
+  ),
   readCommitted: optional(t.boolean, 'read only committed records of transactional producers', 'true'),
   ssl: optional(SslCodec, 'TLS', 'off'),
   sasl: optional(SaslCodec, 'SASL', 'off'),
@@ -246,17 +251,45 @@ export const IrpConfigCodec = section('Irp', 'The IRP (NIC’s e-invoice API, or
   breaker: optional(BreakerCodec, 'circuit breaker'),
 });
 
+export const RecordRetryCodec = section(
+  'RecordRetry',
+  'One record the IRP keeps answering transiently (5002, a persistent 1005, an unknown 5xx body) while it answers others: retried within this budget, then published to the errors topic as RETRY_EXHAUSTED with every attempt’s code. Time the IRP circuit is open (an outage) spends none of it.',
+  {
+    attempts: optional(
+      positiveInt,
+      'attempts of one record (each one IRP call with the client’s own retries)',
+      '8',
+    ),
+    maxMs: optional(positiveInt, 'time one record may spend retrying, outages not counted', '600000'),
+  },
+);
+
 export const PipelineConfigCodec = section('Pipeline', 'Delivery and concurrency.', {
   mode: optional(
     oneOf('DeliveryMode', ['at-least-once', 'exactly-once']),
     'delivery guarantee (`exactly-once`: Kafka transactions; needs kafka.adapter confluent, docs/guarantees.md)',
     'at-least-once',
   ),
-  maxInFlight: optional(positiveInt, 'records taken but not finished, across keys and partitions', '64'),
+  maxInFlight: optional(
+    positiveInt,
+    'IRP submissions at once, across keys and partitions; a partition holding max(100, 4 × this) records past its committed offset pauses until they complete',
+    '64',
+  ),
   commitIntervalMs: optional(
     positiveInt,
-    'how often completed offsets are committed (and always at batch end)',
+    'how often the highest contiguous completed offsets are committed (exactly-once: one transaction with their outputs)',
     '1000',
+  ),
+  recordRetry: optional(RecordRetryCodec, 'per-record retry budget'),
+  pendingDocumentWindowMs: optional(
+    integer('NonNegativeInteger', 0),
+    'a cancel or e-way bill whose IRN the IRP does not know yet (2148, 2154, 4003: its generate runs on another partition or instance) is retried for this long, then rejected with that code; 0 rejects at once',
+    '60000',
+  ),
+  drainTimeoutMs: optional(
+    positiveInt,
+    'on SIGTERM, how long in-flight records may take to finish before what completed is committed and `run` exits 4',
+    '45000',
   ),
   transactionalId: optional(
     nonEmpty,

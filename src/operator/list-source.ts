@@ -24,6 +24,8 @@ export class ListSource implements InvoiceSource {
   readonly name = 'list';
   private stopping = false;
   private readonly resolved = new Map<string, bigint>();
+  /** Partitions the runner paused (its per-partition window is full). */
+  private readonly paused = new Set<string>();
   private readonly groups: { topic: string; partition: number; messages: SourceMessage[] }[];
 
   constructor(messages: SourceMessage[]) {
@@ -40,19 +42,31 @@ export class ListSource implements InvoiceSource {
 
   async run(handler: (batch: SourceBatch) => Promise<void>): Promise<void> {
     for (const g of this.groups) {
-      if (this.stopping) break;
       const k = `${g.topic}\u0000${g.partition}`;
-      await handler({
-        topic: g.topic,
-        partition: g.partition,
-        messages: g.messages,
-        heartbeat: async () => undefined,
-        isActive: () => !this.stopping,
-        resolveOffset: (offset) => {
-          const o = BigInt(offset);
-          if (o > (this.resolved.get(k) ?? -1n)) this.resolved.set(k, o);
-        },
-      });
+      for (;;) {
+        if (this.stopping) return;
+        const from = this.resolved.get(k) ?? -1n;
+        const messages = g.messages.filter((m) => BigInt(m.offset) > from);
+        if (messages.length === 0) break;
+        await handler({
+          topic: g.topic,
+          partition: g.partition,
+          messages,
+          heartbeat: async () => undefined,
+          isActive: () => !this.stopping,
+          resolveOffset: (offset) => {
+            const o = BigInt(offset);
+            if (o > (this.resolved.get(k) ?? -1n)) this.resolved.set(k, o);
+          },
+        });
+        // The runner takes a partition's records up to a window and pauses it until they complete:
+        // deliver the rest once it resumes. Records left for any other reason (a halt) stay unanswered.
+        if (!this.paused.has(k)) {
+          if ((this.resolved.get(k) ?? -1n) === from) break;
+          continue;
+        }
+        while (this.paused.has(k) && !this.stopping) await new Promise((r) => setTimeout(r, 10));
+      }
     }
   }
 
@@ -63,10 +77,16 @@ export class ListSource implements InvoiceSource {
   }
 
   async commit(_offsets: TopicPartitionOffset[]): Promise<void> {}
-  pause(_partitions: TopicPartition[]): void {}
-  resume(_partitions: TopicPartition[]): void {}
+  pause(partitions: TopicPartition[]): void {
+    for (const p of partitions) this.paused.add(`${p.topic}\u0000${p.partition}`);
+  }
+  resume(partitions: TopicPartition[]): void {
+    for (const p of partitions) this.paused.delete(`${p.topic}\u0000${p.partition}`);
+  }
   pauseAll(): void {}
-  resumeAll(): void {}
+  resumeAll(): void {
+    this.paused.clear();
+  }
   state(): SourceState {
     return { phase: this.stopping ? 'stopped' : 'member', assigned: this.assignment() };
   }

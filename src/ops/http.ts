@@ -1,6 +1,7 @@
 /**
  * The ops endpoint of a running source: `/healthz` (the process is alive and its loop not wedged),
- * `/readyz` (consuming: connected, not halted, IRP circuit closed) and `/metrics` (Prometheus text).
+ * `/readyz` (a member of its consumer group, not halted, not stopping; an IRP outage is `degraded` in
+ * /healthz, not unready) and `/metrics` (Prometheus text); HEAD works on every route.
  * Plain node:http: three routes do not need a framework.
  */
 import { createServer, type Server } from 'node:http';
@@ -10,8 +11,10 @@ import type { Registry } from 'prom-client';
 export interface HealthReport {
   live: boolean;
   ready: boolean;
-  /** Why not ready (halted on credentials, IRP unavailable, starting, stopping). */
+  /** Why not ready (connecting to Kafka, halted, stopping). */
   reason?: string;
+  /** Working, but not fully: the IRP is unavailable and consumption is paused (readiness unaffected). */
+  degraded?: string;
   details?: Record<string, unknown>;
 }
 
@@ -28,14 +31,23 @@ export async function startOpsServer(
 ): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    // HEAD answers like GET without a body (probes and load balancers use it).
     const send = (status: number, body: string, type = 'application/json') => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-      res.end(body);
+      res.writeHead(status, {
+        'content-type': type,
+        'cache-control': 'no-store',
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
-    if (req.method !== 'GET') return send(405, JSON.stringify({ error: 'GET only' }));
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return send(405, JSON.stringify({ error: 'GET or HEAD only' }));
+    }
     if (path === '/healthz') {
       const h = health();
-      return send(h.live ? 200 : 503, JSON.stringify({ status: h.live ? 'ok' : 'failing', ...h }));
+      const status = !h.live ? 'failing' : h.degraded ? 'degraded' : 'ok';
+      return send(h.live ? 200 : 503, JSON.stringify({ status, ...h }));
     }
     if (path === '/readyz') {
       const h = health();

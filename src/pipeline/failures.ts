@@ -26,7 +26,11 @@ export type FailureFamily =
   /** the IRP has no such API (HTTP 404/405): a wrong base URL or path; stop and surface, never loop */
   | 'operator'
   /** network, timeouts, 5xx, 5002, open circuit: keep the record and retry later */
-  | 'transient';
+  | 'transient'
+  /** one record kept answering transiently while the IRP answered others (pipeline.recordRetry spent) */
+  | 'exhausted'
+  /** an output the brokers can never accept (larger than the topic allows): dead letter with the input */
+  | 'unpublishable';
 
 export type Route = 'errors' | 'dead-letter' | 'halt' | 'retry';
 
@@ -41,6 +45,8 @@ export const ROUTES: { readonly [F in FailureFamily]: Route } = {
   credentials: 'halt',
   operator: 'halt',
   transient: 'retry',
+  exhausted: 'errors',
+  unpublishable: 'dead-letter',
 };
 
 export interface FailureDetail {

@@ -1,20 +1,36 @@
 /**
  * Runs tasks so that tasks with the same key run one after another, in submission order, while tasks
- * of different keys run concurrently up to a bound. `submit` resolves once the task has *started*
- * (so a caller feeding records in offset order gets back-pressure when the bound is reached), and
- * returns the promise of the task's completion separately.
+ * of different keys run concurrently, at most `maxInFlight` at once.
+ *
+ * A task takes its slot only when the tasks of its key before it have finished, so records queued
+ * behind one slow document never hold slots other documents could use. `run` never waits itself: the
+ * caller bounds how much it queues (the runner's per-partition window). A task may give its slot back
+ * while it waits for something other than the IRP (`slot.outside`), so a record held back for minutes
+ * never keeps another from running.
  */
+export interface Slot {
+  /** Gives the slot back while `work` runs, then takes one again (waiting for it if all are taken). */
+  outside<T>(work: Promise<T>): Promise<T>;
+}
+
 export class KeyScheduler {
   private readonly tails = new Map<string, Promise<void>>();
   private running = 0;
+  private queued = 0;
   private readonly waiters: (() => void)[] = [];
 
   constructor(private readonly maxInFlight: number) {
     if (!(maxInFlight >= 1)) throw new RangeError('maxInFlight must be at least 1');
   }
 
+  /** Tasks holding a slot now. */
   get inFlight(): number {
     return this.running;
+  }
+
+  /** Tasks queued or running. */
+  get pending(): number {
+    return this.queued;
   }
 
   /** Keys with work queued or running. */
@@ -22,30 +38,45 @@ export class KeyScheduler {
     return this.tails.size;
   }
 
-  /**
-   * Queue `task` behind earlier tasks of `key`. Resolves when a slot was taken for it (admission), with
-   * `done`: the promise of its result.
-   */
-  async submit<T>(key: string, task: () => Promise<T>): Promise<{ done: Promise<T> }> {
-    await this.acquire();
+  /** Queues `task` behind earlier tasks of `key`; resolves (or rejects) with its result. */
+  run<T>(key: string, task: (slot: Slot) => Promise<T>): Promise<T> {
+    this.queued++;
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const done = previous.then(task);
+    const done = previous.then(async () => {
+      await this.acquire();
+      try {
+        return await task(this.slot);
+      } finally {
+        this.release();
+      }
+    });
     const tail = done.then(
       () => undefined,
       () => undefined,
     );
     this.tails.set(key, tail);
     void tail.then(() => {
+      this.queued--;
       if (this.tails.get(key) === tail) this.tails.delete(key);
-      this.release();
     });
-    return { done };
+    return done;
   }
 
   /** Resolves when every submitted task has finished. */
   async drain(): Promise<void> {
     while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
   }
+
+  private readonly slot: Slot = {
+    outside: async <T>(work: Promise<T>): Promise<T> => {
+      this.release();
+      try {
+        return await work;
+      } finally {
+        await this.acquire();
+      }
+    },
+  };
 
   private acquire(): Promise<void> {
     if (this.running < this.maxInFlight) {

@@ -51,6 +51,11 @@ export class PartitionOffsets {
   get pending(): number {
     return this.inFlight.size;
   }
+
+  /** Records taken and not yet below the committable offset (in flight, or done past a gap). */
+  get outstanding(): number {
+    return this.inFlight.size + this.done.size;
+  }
 }
 
 function min(values: Set<bigint>): bigint | undefined {

@@ -152,3 +152,31 @@ export function deadLetterRecord(ctx: OutputContext, msg: SourceMessage, f: Fail
     headers: { ...original, [HEADER.kind]: 'dead-letter', ...errorHeaders(source, f) },
   };
 }
+
+/**
+ * The dead letter of a record whose raw input is itself too large for the dead-letter topic: no bytes
+ * (they could never be published), only where the input is and why, so it can be fetched from the
+ * input topic while it is retained.
+ */
+export function coordinatesOnlyDeadLetterRecord(
+  ctx: OutputContext,
+  msg: SourceMessage,
+  f: Failure,
+  inputBytes: number,
+): OutputRecord {
+  const source = coordinates(ctx.sourceId, ctx.connector, msg);
+  const value = {
+    stage: f.stage,
+    family: f.family,
+    errors: f.errors,
+    input: { bytes: inputBytes, omitted: 'larger than the dead-letter topic accepts; read it at source' },
+    source,
+    processedAt: ctx.now().toISOString(),
+  };
+  return {
+    topic: ctx.topics.deadLetter,
+    key: msg.key,
+    value: JSON.stringify(value),
+    headers: { [HEADER.kind]: 'dead-letter', ...errorHeaders(source, f) },
+  };
+}

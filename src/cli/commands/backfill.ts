@@ -200,7 +200,7 @@ async function runFiles(
   const kafka = w.outputSink(src);
   const total = files.reduce((a, f) => a + f.records, 0);
   let finishedBefore = 0;
-  let current: { stop(): Promise<void> } | undefined;
+  let current: { stop(): Promise<unknown> } | undefined;
   let signalled: string | undefined;
   const onSignal = (signal: string) => {
     if (signalled) return;

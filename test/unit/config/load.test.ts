@@ -31,7 +31,7 @@ describe('source config: strict keys', () => {
   it('an unknown key is an error with its path and a suggestion, at any depth', () => {
     const p = problems(`${VALID}pipeline: { modee: exactly-once }\nkafkaa: {}\n`);
     expect(p).toContain(
-      'pipeline.modee: unknown key "modee"; did you mean "mode"? (known: mode, maxInFlight, commitIntervalMs, transactionalId, largeTaxpayers)',
+      'pipeline.modee: unknown key "modee"; did you mean "mode"? (known: mode, maxInFlight, commitIntervalMs, recordRetry, pendingDocumentWindowMs, drainTimeoutMs, transactionalId, largeTaxpayers)',
     );
     expect(p.some((l) => l.startsWith('kafkaa: unknown key "kafkaa"; did you mean "kafka"?'))).toBe(true);
     const deep = problems(VALID.replace('file: creds.json', 'file: creds.json, pasword: { env: X }'));

@@ -21,6 +21,22 @@ describe('ops endpoint', async () => {
     expect((await fetch(`${ops.url}/healthz`)).status).toBe(200);
   });
 
+  it('answers HEAD on the probes like GET, without a body; reports an IRP outage as degraded, still ready', async () => {
+    health = { live: true, ready: true, degraded: 'IRP unavailable: consumption paused' };
+    const head = await fetch(`${ops.url}/readyz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${ops.url}/healthz`, { method: 'HEAD' })).status).toBe(200);
+    const healthz = await fetch(`${ops.url}/healthz`);
+    expect(await healthz.json()).toMatchObject({
+      status: 'degraded',
+      degraded: 'IRP unavailable: consumption paused',
+    });
+    health = { live: true, ready: false, reason: 'halted: 1010 bad secret' };
+    expect((await fetch(`${ops.url}/readyz`, { method: 'HEAD' })).status).toBe(503);
+    expect((await fetch(`${ops.url}/readyz`, { method: 'POST' })).status).toBe(405);
+  });
+
   it('serves Prometheus metrics', async () => {
     metrics.recordsIn.inc({ source: 's', topic: 't' }, 3);
     metrics.rejections.inc({ source: 's', code: '2189', stage: 'validate' });
