@@ -57,6 +57,8 @@ export interface ChaosPlan {
   maxInFlight: number;
   /** Give up (and fail, naming what is missing) after this long. */
   timeoutMs: number;
+  /** No input answered for this long, every disruption over: a stalled source (fail, naming it). */
+  stallMs: number;
 }
 
 export type ChaosMode = 'at-least-once' | 'exactly-once';
@@ -95,6 +97,7 @@ export function chaosPlan(defaults: ChaosPlan): ChaosPlan {
     partitions: num('CHAOS_PARTITIONS') ?? defaults.partitions,
     maxInFlight: num('CHAOS_MAX_IN_FLIGHT') ?? defaults.maxInFlight,
     timeoutMs: num('CHAOS_TIMEOUT_MS') ?? defaults.timeoutMs,
+    stallMs: num('CHAOS_STALL_MS') ?? defaults.stallMs,
   };
 }
 
@@ -156,7 +159,12 @@ export interface ChaosFigures {
     resultsByKind: Record<string, number>;
     errorsByFamily: Record<string, number>;
   };
-  duplicates: { inputsAnsweredMoreThanOnce: number; extraOutputs: number };
+  duplicates: {
+    inputsAnsweredMoreThanOnce: number;
+    extraOutputs: number;
+    /** At-least-once: inputs answered more than once, by how their outputs compare (see replayKind). */
+    replays: Record<ReplayKind, number>;
+  };
   irpCalls: {
     total: number;
     perInput: number;
@@ -173,7 +181,6 @@ export interface ChaosFigures {
     irpOutageMs: number;
     registryOutageMs: number;
     recoveredResults: number;
-    replayedAfterCancel: number;
     /** Records kept and retried because the schema registry was unreachable (first attempt of each). */
     decodeRetries: number;
     /** Times a process paused consumption because the IRP was unavailable. */
@@ -254,10 +261,16 @@ export async function runChaosVariant(
   });
 
   const ids = Object.keys(connectors) as ConnectorId[];
-  const registryClient = new SchemaRegistryClient({ url: env.registry.url });
+  // Wide budgets: the registry shares two loaded cores with everything else here.
+  const registryClient = new SchemaRegistryClient({ url: env.registry.url, timeoutMs: 30_000, retries: 5 });
   const processes: ConnectorProcess[] = [];
   let inputs = 0;
-  const inputBatches: { topic: string; messages: { key: string | null; value: Buffer }[] }[] = [];
+  const inputBatches: {
+    connector: ConnectorId;
+    topic: string;
+    messages: { key: string | null; value: Buffer }[];
+    produced: number;
+  }[] = [];
   try {
     // --- inputs: every connector's generated events, Confluent-framed, keyed by document. They are
     // produced in slices as the run goes (below), so work is always waiting when a disruption comes.
@@ -279,7 +292,7 @@ export async function runChaosVariant(
           value: encodeConfluent(type, schemaId, r),
         };
       });
-      inputBatches.push({ topic: topics.input, messages });
+      inputBatches.push({ connector: id, topic: topics.input, messages, produced: 0 });
       inputs += messages.length;
       const {
         config,
@@ -333,6 +346,7 @@ export async function runChaosVariant(
         const slice = p.messages.slice(slicesProduced * size, (slicesProduced + 1) * size);
         if (slice.length > 0) await produce(p.topic, slice);
         produced += slice.length;
+        p.produced += slice.length;
       }
       slicesProduced++;
     };
@@ -448,9 +462,17 @@ export async function runChaosVariant(
       if (covered() !== lastProgress) {
         lastProgress = covered();
         lastProgressAt = Date.now();
-      } else if (Date.now() - lastProgressAt > 60_000 && plan_.length === 0) {
-        log(`${name}: no progress for 60 s at ${covered()}/${inputs}`);
-        lastProgressAt = Date.now();
+      } else if (Date.now() - lastProgressAt > plan.stallMs) {
+        // Every disruption is over long before this: a source that stopped answering is stalled.
+        const unanswered = new Map<string, number>();
+        for (const b of inputBatches) {
+          const answered = [...byInput.keys()].filter((k) => k.startsWith(`${b.topic}:`)).length;
+          if (answered < b.produced) unanswered.set(b.connector, b.produced - answered);
+        }
+        violations.push(
+          `stalled: no input answered for ${plan.stallMs / 1000} s at ${covered()}/${inputs}; unanswered by connector: ${[...unanswered].map(([c, n]) => `${c} ${n}`).join(', ')}`,
+        );
+        break;
       }
       const next = plan_[0];
       if (slicesProduced < slices && covered() >= produced - inputs / slices / 2) await produceSlice();
@@ -569,8 +591,16 @@ export async function runChaosVariant(
     if (lost > 0) violations.push(`${lost} inputs have no output (lost)`);
     let repeated = 0;
     let extra = 0;
-    let replayedAfterCancel = 0;
     let differing = 0;
+    const replays: Record<ReplayKind, number> = {
+      identical: 0,
+      'recovered-dupirn-info': 0,
+      'cancel-replay-without-date': 0,
+      'ewb-replay-without-info': 0,
+      'generate-after-its-ewb': 0,
+      'generate-after-its-cancel': 0,
+      differ: 0,
+    };
     for (const [input, list] of byInput) {
       if (list.length === 1) continue;
       repeated++;
@@ -579,15 +609,9 @@ export async function runChaosVariant(
         if (repeated <= 5) violations.push(`exactly-once: input ${input} has ${list.length} outputs`);
         continue;
       }
-      const contents = new Set(list.map((s) => s.content));
-      if (contents.size === 1) continue;
-      // The documented case (docs/guarantees.md): a generate replayed after its document's cancel ran
-      // meets 2150 on the cancelled registration, a conflict naming the same IRN.
-      const irns = new Set(list.map((s) => s.irn ?? s.cancelledConflictIrn));
-      if (list.every((s) => s.irn || s.cancelledConflictIrn) && irns.size === 1) {
-        replayedAfterCancel++;
-        continue;
-      }
+      const kind = replayKind(list);
+      replays[kind]++;
+      if (kind !== 'differ') continue;
       differing++;
       if (differing <= 5)
         violations.push(
@@ -710,7 +734,7 @@ export async function runChaosVariant(
           (s) => s.family ?? 'none',
         ),
       },
-      duplicates: { inputsAnsweredMoreThanOnce: repeated, extraOutputs: extra },
+      duplicates: { inputsAnsweredMoreThanOnce: repeated, extraOutputs: extra, replays },
       irpCalls: {
         total: irpTotal,
         perInput: round(irpTotal / inputs),
@@ -727,7 +751,6 @@ export async function runChaosVariant(
         irpOutageMs: plan.irpOutageMs,
         registryOutageMs: plan.kills > 0 ? plan.registryOutageMs : 0,
         recoveredResults: count((s) => s.recovered),
-        replayedAfterCancel,
         decodeRetries,
         irpPauses,
       },
@@ -755,7 +778,64 @@ export async function runChaosVariant(
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-function describeOutput(
+/**
+ * How the outputs of one input answered more than once compare (at-least-once). Apart from `recovered`
+ * and `processedAt`, a replay may differ only in what docs/guarantees.md says:
+ * - `recovered-dupirn-info`: the recovered result carries the IRP's DUPIRN `InfoDtls`;
+ * - `cancel-replay-without-date`: a replayed cancel is recovered with an empty `CancelDate` (NIC does not
+ *   return the cancel date on a re-read);
+ * - `ewb-replay-without-info`: a replayed e-way bill is recovered (same number, date and validity) without
+ *   the IRP's notes on the first answer (`InfoDtls`: the distance it accepted or computed), which a
+ *   re-read does not return;
+ * - `generate-after-its-ewb`: a generate replayed after its document's e-way bill was generated reads the
+ *   registration back with that e-way bill (same IRN, AckNo, signatures);
+ * - `generate-after-its-cancel`: a generate replayed after its document's cancel ran is a conflict naming
+ *   the same IRN.
+ * Anything else is `differ`, a broken guarantee.
+ */
+export type ReplayKind =
+  | 'identical'
+  | 'recovered-dupirn-info'
+  | 'cancel-replay-without-date'
+  | 'ewb-replay-without-info'
+  | 'generate-after-its-ewb'
+  | 'generate-after-its-cancel'
+  | 'differ';
+
+const EWB_FIELDS = ['EwbNo', 'EwbDt', 'EwbValidTill'];
+
+export function replayKind(list: Seen[]): ReplayKind {
+  if (new Set(list.map((s) => s.content)).size === 1) return 'identical';
+  const irns = new Set(list.map((s) => s.irn ?? s.cancelledConflictIrn));
+  if (list.some((s) => s.cancelledConflictIrn) && list.every((s) => s.irn || s.cancelledConflictIrn))
+    return irns.size === 1 ? 'generate-after-its-cancel' : 'differ';
+  if (list.some((s) => !s.json || s.output !== 'result')) return 'differ';
+  let kind: ReplayKind = 'identical';
+  const normalised = list.map((s) => {
+    const { recovered: _r, ...rest } = s.json!;
+    if (s.recovered && Array.isArray(rest.InfoDtls) && rest.InfoDtls.some((i) => i?.InfCd === 'DUPIRN')) {
+      delete rest.InfoDtls;
+      if (kind === 'identical') kind = 'recovered-dupirn-info';
+    }
+    if (s.kind === 'cancel' && s.recovered && rest.CancelDate === '') kind = 'cancel-replay-without-date';
+    if (s.kind === 'cancel') delete rest.CancelDate;
+    if (s.kind === 'generate' && s.recovered && rest.EwbNo != null) kind = 'generate-after-its-ewb';
+    if (s.kind === 'generate') for (const f of EWB_FIELDS) delete rest[f];
+    if (s.kind === 'ewb') {
+      if (s.recovered && rest.InfoDtls == null && list.some((o) => o.json?.InfoDtls != null))
+        kind = 'ewb-replay-without-info';
+      delete rest.InfoDtls;
+    }
+    return JSON.stringify(rest);
+  });
+  if (new Set(normalised).size !== 1) return 'differ';
+  // A cancel date or an e-way bill may only be missing from the replay, never differ when both have one.
+  const present = (f: string) => new Set(list.map((s) => s.json![f]).filter((v) => v !== '' && v != null));
+  if (present('CancelDate').size > 1 || present('EwbNo').size > 1) return 'differ';
+  return kind;
+}
+
+export function describeOutput(
   output: Seen['output'],
   value: Buffer,
   headers: Record<string, string>,
@@ -823,7 +903,20 @@ export function figuresTable(all: ChaosFigures[]): string {
       (f) => `${f.duplicates.inputsAnsweredMoreThanOnce} (${f.duplicates.extraOutputs})`,
     ],
     ['recovered results (2150)', (f) => f.recovery.recoveredResults],
-    ['replayed after their cancel (conflict, same IRN)', (f) => f.recovery.replayedAfterCancel],
+    [
+      'replays: identical / + DUPIRN info / cancel without date / EWB without notes / generate after its EWB / after its cancel',
+      (f) =>
+        [
+          'identical',
+          'recovered-dupirn-info',
+          'cancel-replay-without-date',
+          'ewb-replay-without-info',
+          'generate-after-its-ewb',
+          'generate-after-its-cancel',
+        ]
+          .map((k) => f.duplicates.replays[k as ReplayKind])
+          .join(' / '),
+    ],
     [
       'IRP calls per input (generate calls per generate)',
       (f) => `${f.irpCalls.perInput} (${f.irpCalls.generateCallsPerGenerateInput})`,

@@ -45,6 +45,7 @@ const plan = chaosPlan(
         partitions: 3,
         maxInFlight: 16,
         timeoutMs: 4 * 3600_000,
+        stallMs: 300_000,
       }
     : {
         invoices: 1050,
@@ -57,6 +58,7 @@ const plan = chaosPlan(
         partitions: 3,
         maxInFlight: 16,
         timeoutMs: 15 * 60_000,
+        stallMs: 240_000,
       },
 );
 
