@@ -15,6 +15,7 @@ import { registerSecret } from '../ops/logging.js';
 import { initialiseSeries, irpClientObserver, type PipelineMetrics } from '../ops/metrics.js';
 import { sourceConnector } from '../pipeline/connectors.js';
 import { withDocumentStatus } from '../pipeline/document-status.js';
+import { lostRecord } from '../pipeline/outputs.js';
 import type { EventDecoder, InvoiceSource, OutputSink } from '../pipeline/ports.js';
 import { DEFAULT_RUNNER_CONFIG, PipelineRunner } from '../pipeline/runner.js';
 import type { StageDeps } from '../pipeline/stages.js';
@@ -148,6 +149,16 @@ export async function wireKafkaSource(
     },
     log,
   );
+  source.onGap?.(async (gap) => {
+    // Never silent: one record on the errors topic stands for the deleted range, before what follows it.
+    log.error({ gap }, 'input records were deleted before this group processed them');
+    const record = lostRecord(
+      { sourceId: config.id, connector: config.connector, topics: config.topics, now: () => new Date() },
+      gap,
+    );
+    if (sink.transactional) await sink.sendInTransaction!([record], [], config.kafka.groupId);
+    else await sink.send([record]);
+  });
   const runner = buildRunner(
     config,
     { source, sink, stages: stageDeps(config, client, decoder) },

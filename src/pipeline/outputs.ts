@@ -3,11 +3,12 @@
  * - result: what the IRP registered (IRN, AckNo, signed invoice and QR, e-way bill fields), `recovered`
  *   when a 2150 was resolved to the earlier registration;
  * - error: a rejection with every IRP (or mapping) code, message and path, plus the normalised payload;
- * - dead letter: the raw input bytes, with Kafka Connect–style headers saying where it came from and why.
+ * - dead letter: the raw input bytes, with Kafka Connect–style headers saying where it came from and why;
+ * - lost (on the errors topic): a range of input offsets deleted before the group processed them.
  */
 import type { MappedEvent } from '../../connectors/types.js';
 import type { Failure } from './failures.js';
-import type { OutputRecord, SourceMessage } from './ports.js';
+import type { OffsetGap, OutputRecord, SourceMessage } from './ports.js';
 
 /** The IRP response fields a result carries (docs/running.md: record formats). */
 export const RESULT_FIELDS = [
@@ -49,6 +50,8 @@ export const HEADER = {
   sourceId: 'irp-bridge.errors.source.id',
   connector: 'irp-bridge.errors.connector',
   kind: 'irp-bridge.output.kind',
+  /** On a `lost` record: the first offset after the gap (the offset header is its first). */
+  lostTo: 'irp-bridge.errors.lost.to',
 } as const;
 
 /**
@@ -178,5 +181,57 @@ export function coordinatesOnlyDeadLetterRecord(
     key: msg.key,
     value: JSON.stringify(value),
     headers: { [HEADER.kind]: 'dead-letter', ...errorHeaders(source, f) },
+  };
+}
+
+/** The code of a `lost` record: the group's committed offset fell below the partition's log start. */
+export const LOST_CODE = 'OFFSET_OUT_OF_RANGE';
+
+/**
+ * The one output for records that were deleted before this group processed them (retention, or
+ * deleteRecords): on the errors topic, kind header `lost`, so no gap in the input is ever silent. It
+ * stands for every offset from `fromOffset` up to, not including, `toOffset`; there are no input bytes
+ * to keep. Keyed `<topic>:<partition>`.
+ */
+export function lostRecord(ctx: OutputContext, gap: OffsetGap): OutputRecord {
+  const count = (BigInt(gap.toOffset) - BigInt(gap.fromOffset)).toString();
+  const message =
+    `offsets ${gap.fromOffset} to ${BigInt(gap.toOffset) - 1n} of ${gap.topic}[${gap.partition}] were ` +
+    `deleted before this group processed them (committed offset ${gap.committedOffset ?? 'none'}, ` +
+    `log start ${gap.logStartOffset}): no output exists for them`;
+  const source: SourceCoordinates = {
+    id: ctx.sourceId,
+    connector: ctx.connector,
+    topic: gap.topic,
+    partition: gap.partition,
+    offset: gap.fromOffset,
+  };
+  const value = {
+    kind: null,
+    docKey: null,
+    stage: 'consume',
+    family: 'lost',
+    errors: [{ code: LOST_CODE, message }],
+    lost: { ...gap, count },
+    payload: null,
+    source,
+    processedAt: ctx.now().toISOString(),
+  };
+  return {
+    topic: ctx.topics.errors,
+    key: `${gap.topic}:${gap.partition}`,
+    value: JSON.stringify(value),
+    headers: {
+      [HEADER.kind]: 'lost',
+      [HEADER.topic]: gap.topic,
+      [HEADER.partition]: String(gap.partition),
+      [HEADER.offset]: gap.fromOffset,
+      [HEADER.lostTo]: gap.toOffset,
+      [HEADER.stage]: 'consume',
+      [HEADER.code]: LOST_CODE,
+      [HEADER.message]: message,
+      [HEADER.sourceId]: ctx.sourceId,
+      [HEADER.connector]: ctx.connector,
+    },
   };
 }

@@ -28,6 +28,18 @@ export interface TopicPartitionOffset extends TopicPartition {
   offset: string;
 }
 
+/** Records of a partition that were deleted before this group processed them. */
+export interface OffsetGap extends TopicPartition {
+  /** The first offset lost: the group's committed offset, or 0 when it never committed one. */
+  fromOffset: string;
+  /** The first offset delivered after the gap (exclusive end). */
+  toOffset: string;
+  /** The committed offset the group had (null: none). */
+  committedOffset: string | null;
+  /** The partition's log start offset when the gap was found. */
+  logStartOffset: string;
+}
+
 /** What `InvoiceSource.state()` reports. */
 export interface SourceState {
   phase: 'connecting' | 'member' | 'rebalancing' | 'stopped';
@@ -80,6 +92,13 @@ export interface InvoiceSource {
   assignment(): TopicPartition[];
   /** Called with the partitions about to be revoked (after in-flight work was given a chance). */
   onRevoke?(listener: (partitions: TopicPartition[]) => Promise<void>): void;
+  /**
+   * Called before the first batch of a partition in each assignment when records this group never
+   * processed are gone (its committed offset is below the log start: retention deleted them, or they
+   * were deleted before the group first committed). The batch waits for the listener, so the gap is
+   * reported (on the errors topic) before anything after it; a listener that rejects stops the source.
+   */
+  onGap?(listener: (gap: OffsetGap) => Promise<void>): void;
   /** Consumer lag per partition, where the source can tell. */
   lag?(): Promise<{ topic: string; partition: number; lag: number }[]>;
   stop(): Promise<void>;

@@ -217,6 +217,49 @@ describe.each(ADAPTERS)('Kafka adapter contract: %s', (name) => {
     expect(got[1]!.headers['irp-bridge.errors.code']).toBe('AVRO_DECODE');
   });
 
+  it('reports records deleted under the committed offset (or before any commit) before delivering more', async () => {
+    const topic = await createTopic(uniqueTopic(`contract-gap-${name}`), 1);
+    await produce(topic, 10, 1);
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    const behind = uniqueGroupId(`contract-gap-behind-${name}`);
+    const ahead = uniqueGroupId(`contract-gap-ahead-${name}`);
+    await admin.setOffsets({ groupId: behind, topic, partitions: [{ partition: 0, offset: '3' }] });
+    await admin.setOffsets({ groupId: ahead, topic, partitions: [{ partition: 0, offset: '8' }] });
+    // Retention, as deleteRecords does it: offsets 0–6 are gone, the log starts at 7.
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '7' }] });
+    await admin.disconnect();
+
+    const events: string[] = [];
+    const runGroup = async (groupId: string, count: number) => {
+      const { source } = await adapters(name, topic, groupId);
+      source.onGap!(async (gap) => {
+        events.push(`gap ${JSON.stringify(gap)}`);
+      });
+      const seen = await consume(source, count, async (batch) => {
+        events.push(`batch ${batch.messages[0]!.offset}`);
+      });
+      return seen.map((m) => m.offset);
+    };
+    // Committed 3, log start 7: offsets 3–6 were never processed.
+    expect(await runGroup(behind, 3)).toEqual(['7', '8', '9']);
+    expect(events[0]).toBe(
+      `gap ${JSON.stringify({ topic, partition: 0, fromOffset: '3', toOffset: '7', committedOffset: '3', logStartOffset: '7' })}`,
+    );
+    expect(events[1]).toBe('batch 7');
+    // A group that never committed: offsets 0–6 went before it started.
+    events.length = 0;
+    expect(await runGroup(uniqueGroupId(`contract-gap-new-${name}`), 3)).toEqual(['7', '8', '9']);
+    expect(events[0]).toBe(
+      `gap ${JSON.stringify({ topic, partition: 0, fromOffset: '0', toOffset: '7', committedOffset: null, logStartOffset: '7' })}`,
+    );
+    // Committed past the log start: nothing lost, nothing reported.
+    events.length = 0;
+    expect(await runGroup(ahead, 2)).toEqual(['8', '9']);
+    expect(events.filter((e) => e.startsWith('gap'))).toEqual([]);
+    expect(events[0]).toBe('batch 8');
+  }, 120_000);
+
   it('refuses a record larger than the broker accepts as too-large, and a missing topic as unknown-topic', async () => {
     const out = await createTopic(uniqueTopic(`contract-poison-${name}`), 1);
     const { sink } = await adapters(name, out, uniqueGroupId('unused'));

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { KafkaConnection } from '../../config/source-config.js';
 import type {
   InvoiceSource,
+  OffsetGap,
   OutputRecord,
   OutputSink,
   SourceBatch,
@@ -27,6 +28,7 @@ import type {
   ConfluentProducer,
 } from './confluent-api.js';
 import {
+  GapGuard,
   groupByTopic,
   groupLag,
   offsetsByTopic,
@@ -143,12 +145,17 @@ export class ConfluentSource implements InvoiceSource {
   private phase: SourceState['phase'] = 'connecting';
   /** pauseAll() holds: partitions assigned from now on are paused as they arrive. */
   private allPaused = false;
+  /** Counts assignments, so the gap check runs once per partition per assignment. */
+  private generation = 0;
+  private readonly gaps: GapGuard;
 
   constructor(
     kafka: ConfluentKafka,
     private readonly opts: ConfluentOptions,
     private readonly log: Logger,
   ) {
+    // An admin riding on the consumer's connection, for the gap check (no second login).
+    this.gaps = new GapGuard(opts.groupId, () => this.consumer.dependentAdmin());
     this.consumer = kafka.consumer({
       'js.consumer.max.batch.size': 100,
       // Called by the client on every assignment and revocation; it then applies the change itself.
@@ -167,6 +174,7 @@ export class ConfluentSource implements InvoiceSource {
   private onRebalance(err: { code: number }, assignment: TopicPartition[]): void {
     if (err.code === ASSIGN_PARTITIONS) {
       this.phase = 'member';
+      this.generation++;
       if (this.allPaused && assignment.length > 0 && !this.stopping) this.pause(assignment);
     } else if (err.code === REVOKE_PARTITIONS && this.phase !== 'stopped') this.phase = 'rebalancing';
   }
@@ -197,6 +205,8 @@ export class ConfluentSource implements InvoiceSource {
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, isRunning, isStale, resolveOffset }) => {
         const messages = toSourceMessages(batch);
+        const first = messages[0];
+        if (first) await this.gaps.beforeBatch(batch.topic, batch.partition, first.offset, this.generation);
         await handler({
           topic: batch.topic,
           partition: batch.partition,
@@ -253,6 +263,10 @@ export class ConfluentSource implements InvoiceSource {
     }
   }
 
+  onGap(listener: (gap: OffsetGap) => Promise<void>): void {
+    this.gaps.onGap(listener);
+  }
+
   lag(): Promise<PartitionLag[]> {
     // An admin client riding on the consumer's connection (no second login to the cluster).
     return groupLag(this.consumer.dependentAdmin(), this.opts.groupId, this.opts.topics);
@@ -271,6 +285,7 @@ export class ConfluentSource implements InvoiceSource {
       .disconnect()
       .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'disconnect failed'));
     if (!connecting) await disconnected;
+    await this.gaps.close();
     this.stopped?.();
   }
 }
@@ -355,7 +370,8 @@ export class ConfluentSink implements OutputSink {
       });
       try {
         if (records.length > 0) await tx.sendBatch({ topicMessages: toTopicMessages(records) });
-        await tx.sendOffsets({ consumer: this.source.consumer, topics: offsetsByTopic(offsets) });
+        if (offsets.length > 0)
+          await tx.sendOffsets({ consumer: this.source.consumer, topics: offsetsByTopic(offsets) });
         await tx.commit();
       } catch (err) {
         await tx.abort().catch((abortErr: unknown) => this.replaceProducer(abortErr));

@@ -13,12 +13,14 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type {
   InvoiceSource,
+  OffsetGap,
   SourceBatch,
   SourceState,
   TopicPartition,
   TopicPartitionOffset,
 } from '../../pipeline/ports.js';
 import {
+  GapGuard,
   groupByTopic,
   groupLag,
   toSourceMessages,
@@ -67,12 +69,20 @@ export class KafkajsSource implements InvoiceSource {
   private generation = 0;
   /** pauseAll() was called before the consumer ran (kafkajs refuses pause() until then). */
   private pauseAllPending = false;
+  /** pauseAll() holds (a whole-topic pause in kafkajs; a partition pause would clear it). */
+  private allPaused = false;
+  /** Partitions paused by pause(), so the gap check's own pause never releases them. */
+  private readonly userPaused = new Set<string>();
+  /** Partitions held while the gap check reads their offsets. */
+  private readonly checking = new Set<string>();
+  private readonly gaps: GapGuard;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly opts: KafkajsSourceOptions,
     private readonly log: Logger,
   ) {
+    this.gaps = new GapGuard(opts.groupId, () => kafka.admin());
     this.heartbeatIntervalMs = Math.max(500, Math.min(3000, Math.floor(opts.sessionTimeoutMs / 10)));
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
@@ -95,9 +105,34 @@ export class KafkajsSource implements InvoiceSource {
       this.generation++;
       this.phase = 'member';
       this.log.info({ assignment: payload.memberAssignment }, 'partitions assigned');
+      this.holdForGapCheck(this.assigned, this.generation);
     });
     this.consumer.on(this.consumer.events.REBALANCING, () => this.membershipMoved());
     this.consumer.on(this.consumer.events.STOP, () => (this.phase = 'stopped'));
+  }
+
+  /**
+   * kafkajs answers OFFSET_OUT_OF_RANGE on its first fetch by committing its "earliest" marker over the
+   * group's offset, which would erase where the gap starts. So the new partitions are held (this event
+   * comes before the first fetch) until their committed offsets and log starts are read.
+   */
+  private holdForGapCheck(partitions: TopicPartition[], generation: number): void {
+    if (!this.gaps.active || partitions.length === 0) return;
+    for (const p of partitions) this.checking.add(key(p));
+    if (!this.allPaused) this.pausePartitions(partitions);
+    void this.gaps.snapshot(partitions, generation).finally(() => {
+      for (const p of partitions) this.checking.delete(key(p));
+      if (this.stopping || this.allPaused) return;
+      this.resumePartitions(partitions.filter((p) => !this.userPaused.has(key(p))));
+    });
+  }
+
+  private pausePartitions(partitions: TopicPartition[]): void {
+    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.pause([{ topic, partitions: ps }]);
+  }
+
+  private resumePartitions(partitions: TopicPartition[]): void {
+    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
   }
 
   private membershipMoved(): void {
@@ -146,6 +181,8 @@ export class KafkajsSource implements InvoiceSource {
           });
         const timer = setInterval(() => void beat(), this.heartbeatIntervalMs);
         try {
+          const first = messages[0];
+          if (first) await this.gaps.beforeBatch(batch.topic, batch.partition, first.offset, generation);
           await handler({
             topic: batch.topic,
             partition: batch.partition,
@@ -172,12 +209,15 @@ export class KafkajsSource implements InvoiceSource {
 
   pause(partitions: TopicPartition[]): void {
     if (this.stopping) return; // the client refuses calls once disconnected
-    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.pause([{ topic, partitions: ps }]);
+    for (const p of partitions) this.userPaused.add(key(p));
+    if (!this.allPaused) this.pausePartitions(partitions); // else already held
   }
 
   resume(partitions: TopicPartition[]): void {
     if (this.stopping) return;
-    for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
+    for (const p of partitions) this.userPaused.delete(key(p));
+    if (this.allPaused) return; // pauseAll still holds them
+    this.resumePartitions(partitions.filter((p) => !this.checking.has(key(p))));
   }
 
   /**
@@ -186,6 +226,7 @@ export class KafkajsSource implements InvoiceSource {
    */
   pauseAll(): void {
     if (this.stopping) return;
+    this.allPaused = true;
     try {
       this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
       this.pauseAllPending = false;
@@ -194,12 +235,19 @@ export class KafkajsSource implements InvoiceSource {
     }
   }
 
-  /** A whole-topic resume clears every pause of the topic, including partition pauses from before a rebalance. */
+  /**
+   * A whole-topic resume clears every pause of the topic, including partition pauses from before a
+   * rebalance; partitions still in their gap check are held again.
+   */
   resumeAll(): void {
     this.pauseAllPending = false;
+    this.allPaused = false;
+    this.userPaused.clear();
     if (this.stopping) return;
     try {
       this.consumer.resume(this.opts.topics.map((topic) => ({ topic })));
+      const held = [...this.checking].map(fromKey);
+      if (held.length > 0) this.pausePartitions(held);
     } catch {
       // not running yet: nothing is paused
     }
@@ -211,6 +259,10 @@ export class KafkajsSource implements InvoiceSource {
 
   assignment(): TopicPartition[] {
     return [...this.assigned];
+  }
+
+  onGap(listener: (gap: OffsetGap) => Promise<void>): void {
+    this.gaps.onGap(listener);
   }
 
   lag(): Promise<PartitionLag[]> {
@@ -230,6 +282,16 @@ export class KafkajsSource implements InvoiceSource {
       .disconnect()
       .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'disconnect failed'));
     if (!connecting) await disconnected;
+    await this.gaps.close();
     this.stopped?.();
   }
+}
+
+function key(tp: TopicPartition): string {
+  return `${tp.topic}\u0000${tp.partition}`;
+}
+
+function fromKey(k: string): TopicPartition {
+  const at = k.lastIndexOf('\u0000');
+  return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)) };
 }

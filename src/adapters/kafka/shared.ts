@@ -5,6 +5,7 @@
 import {
   PublishError,
   type Headers,
+  type OffsetGap,
   type OutputRecord,
   type SourceMessage,
   type TopicPartition,
@@ -224,4 +225,112 @@ export async function withConnectDeadline(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What the gap check compares: the group's committed offset (null: none) and the log start. */
+interface OffsetSnapshot {
+  committed: string | null;
+  logStart: string;
+}
+
+/**
+ * Finds the records a group never processed that are gone, before the first batch of a partition in each
+ * assignment. Both clients, on a committed offset below the log start (OFFSET_OUT_OF_RANGE), reset to
+ * the earliest offset (kafka.fromBeginning is always true) and deliver from there without a word (kafkajs
+ * even commits its "earliest" marker over the committed offset); this compares the committed offset with
+ * the log start and reports the gap to the listener first. kafkajs takes the snapshot at assignment,
+ * before its first fetch can overwrite the committed offset (`snapshot`); librdkafka commits nothing on a
+ * reset, so the confluent adapter reads both at the first batch.
+ */
+export class GapGuard {
+  private listener: ((gap: OffsetGap) => Promise<void>) | undefined;
+  /** Partition → the assignment generation it was checked in. */
+  private readonly checked = new Map<string, number>();
+  /** Partition → the offsets read at assignment, with the generation they belong to. */
+  private readonly snapshots = new Map<string, { generation: number; offsets: Promise<OffsetSnapshot> }>();
+  private admin: Promise<OffsetAdmin> | undefined;
+
+  constructor(
+    private readonly groupId: string,
+    private readonly newAdmin: () => OffsetAdmin,
+  ) {}
+
+  get active(): boolean {
+    return this.listener !== undefined;
+  }
+
+  onGap(listener: (gap: OffsetGap) => Promise<void>): void {
+    this.listener = listener;
+  }
+
+  /** Reads the committed offsets and log starts of newly assigned partitions now; resolves when read. */
+  async snapshot(partitions: TopicPartition[], generation: number): Promise<void> {
+    const reads = partitions.map((tp) => {
+      const offsets = this.read(tp.topic, tp.partition);
+      this.snapshots.set(key(tp), { generation, offsets });
+      return offsets;
+    });
+    await Promise.allSettled(reads);
+  }
+
+  /** Before a batch of generation `generation` starting at `firstOffset`: reports a gap once per assignment. */
+  async beforeBatch(
+    topic: string,
+    partition: number,
+    firstOffset: string,
+    generation: number,
+  ): Promise<void> {
+    if (!this.listener) return;
+    const k = key({ topic, partition });
+    if (this.checked.get(k) === generation) return;
+    const snap = this.snapshots.get(k);
+    const { committed, logStart } =
+      snap && snap.generation === generation ? await snap.offsets : await this.read(topic, partition);
+    const from = BigInt(committed ?? '0');
+    if (from < BigInt(logStart) && from < BigInt(firstOffset))
+      await this.listener({
+        topic,
+        partition,
+        fromOffset: from.toString(),
+        toOffset: firstOffset,
+        committedOffset: committed,
+        logStartOffset: logStart,
+      });
+    this.checked.set(k, generation);
+    this.snapshots.delete(k);
+  }
+
+  private async read(topic: string, partition: number): Promise<OffsetSnapshot> {
+    const admin = await this.connectedAdmin();
+    const [committedTopic] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+    const raw = committedTopic?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    const ends = await admin.fetchTopicOffsets(topic);
+    return {
+      // Negative values are markers (-1 none, -2 kafkajs' "earliest"), not offsets.
+      committed: raw.startsWith('-') ? null : raw,
+      logStart: ends.find((e) => e.partition === partition)?.low ?? '0',
+    };
+  }
+
+  private connectedAdmin(): Promise<OffsetAdmin> {
+    this.admin ??= (async () => {
+      const admin = this.newAdmin();
+      await admin.connect();
+      return admin;
+    })().catch((err: unknown) => {
+      this.admin = undefined;
+      throw err;
+    });
+    return this.admin;
+  }
+
+  async close(): Promise<void> {
+    const admin = await this.admin?.catch(() => undefined);
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+}
+
+function key(tp: TopicPartition): string {
+  return `${tp.topic}\u0000${tp.partition}`;
 }

@@ -8,7 +8,16 @@ import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaAdapters, type KafkaAdapterName } from '../../../src/adapters/kafka/index.js';
 import type { InvoiceSource, OutputSink, SourceBatch, SourceMessage } from '../../../src/pipeline/ports.js';
+import { wireKafkaSource } from '../../../src/cli/wiring.js';
+import { createPipelineMetrics } from '../../../src/ops/metrics.js';
 import { startKafkaBroker } from '../../support/kafka-broker.js';
+import {
+  pipelineTopics,
+  produce as produceInputs,
+  readOutputs,
+  sourceConfig,
+  startSandbox,
+} from '../../support/pipeline-harness.js';
 import { createTopic, kafkaBrokers, kafkaClient, uniqueGroupId, uniqueTopic } from '../../support/kafka.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -189,6 +198,54 @@ describe.each(ADAPTERS)('Kafka adapter guarantees: %s', (name) => {
     await source.stop();
     await expect(running).resolves.toBeUndefined();
   }, 60_000);
+});
+
+describe.each(ADAPTERS)('lost input: %s', (name) => {
+  it('records deleted under the committed offset are one `lost` output on the errors topic', async () => {
+    const h = await startSandbox();
+    try {
+      const topics = await pipelineTopics(`lost-${name}`, 1);
+      // Not Avro: each record that is still there ends as a dead letter, which is all this needs.
+      await produceInputs(
+        topics.input,
+        Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(`junk ${i}`) })),
+      );
+      const { config, env, dir } = await sourceConfig(h, topics, [], { adapter: name });
+      const admin = kafkaClient().admin();
+      await admin.connect();
+      await admin.setOffsets({
+        groupId: config.kafka.groupId,
+        topic: topics.input,
+        partitions: [{ partition: 0, offset: '2' }],
+      });
+      await admin.deleteTopicRecords({ topic: topics.input, partitions: [{ partition: 0, offset: '4' }] });
+      await admin.disconnect();
+      const runtime = await wireKafkaSource(config, dir, createPipelineMetrics(undefined, false), log, env);
+      const done = runtime.runner.run();
+      const outputs = await readOutputs(topics, 3, 60_000);
+      await runtime.runner.stop();
+      await done;
+      await runtime.close();
+      const lost = outputs.filter((o) => o.headers['irp-bridge.output.kind'] === 'lost');
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.topic).toBe(topics.errors);
+      expect(lost[0]!.headers).toMatchObject({
+        'irp-bridge.errors.code': 'OFFSET_OUT_OF_RANGE',
+        'irp-bridge.errors.topic': topics.input,
+        'irp-bridge.errors.partition': '0',
+        'irp-bridge.errors.offset': '2',
+        'irp-bridge.errors.lost.to': '4',
+      });
+      expect(lost[0]!.json).toMatchObject({
+        family: 'lost',
+        lost: { fromOffset: '2', toOffset: '4', count: '2', committedOffset: '2', logStartOffset: '4' },
+      });
+      // Offsets 4 and 5 are still there: a dead letter each.
+      expect(outputs.filter((o) => o.topic === topics.deadLetter)).toHaveLength(2);
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
 });
 
 describe.each(ADAPTERS)('Kafka sink: %s', (name) => {
