@@ -294,16 +294,22 @@ export async function runChaosVariant(
       });
       inputBatches.push({ connector: id, topic: topics.input, messages, produced: 0 });
       inputs += messages.length;
-      const {
-        config,
-        env: childEnv,
-        file,
-      } = await sourceConfig(h, topics, sellerGstins(records, id), {
+      const sellers = sellerGstins(records, id);
+      const options = {
         adapter: variant.adapter,
         mode: variant.mode,
         connector: id,
         maxInFlight: plan.maxInFlight,
-      });
+      };
+      // The sandbox shares two loaded cores with everything else: a reset admin call (a keep-alive
+      // socket closed under it) is tried again, with accounts of new names.
+      const {
+        config,
+        env: childEnv,
+        file,
+      } = await sourceConfig(h, topics, sellers, options).catch(() =>
+        sleep(1000).then(() => sourceConfig(h, topics, sellers, options)),
+      );
       config.kafka.brokers = env.broker.brokers.split(',');
       config.avro = {
         wireFormat: 'confluent',

@@ -87,10 +87,23 @@ export async function createTopic(name: string, partitions = 3): Promise<string>
   try {
     const created = await admin.createTopics({
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
     });
     if (!created) throw new Error(`topic ${name} already exists`);
-    return name;
+    // kafkajs' own waitForLeaders fails the whole call when a metadata answer comes back before the new
+    // topic reached the broker ("does not host this topic-partition"), as it does on a loaded machine:
+    // poll the metadata here instead, until every partition has a leader.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
+        const found = topics[0]?.partitions ?? [];
+        if (found.length === partitions && found.every((p) => p.leader >= 0)) return name;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${name}: partitions without a leader after 60 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }
