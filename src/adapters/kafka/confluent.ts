@@ -231,7 +231,7 @@ export class ConfluentSource implements InvoiceSource {
   }
 
   resume(partitions: TopicPartition[]): void {
-    if (this.stopping) return;
+    if (this.stopping || this.allPaused) return; // pauseAll still holds them: resumeAll releases all
     for (const [topic, ps] of groupByTopic(partitions)) this.consumer.resume([{ topic, partitions: ps }]);
   }
 
