@@ -110,7 +110,7 @@ class PartitionState {
   /** The committable offset last committed (or handed to a transaction). */
   committed: string | undefined;
   /** exactly-once: completed outputs waiting for their transaction, by offset. */
-  readonly outputs = new Map<bigint, OutputRecord>();
+  readonly outputs = new Map<bigint, { step: Final; msg: SourceMessage }>();
   constructor(readonly tp: TopicPartition) {}
 }
 
@@ -306,9 +306,9 @@ export class PipelineRunner {
     void this.scheduler
       .run(key, (slot) => this.finish(step, msg, slot))
       .then(
-        (record) => {
+        (final) => {
           this.metrics.inFlight.dec(label);
-          this.completed(p, msg, record);
+          this.completed(p, msg, final);
         },
         (err: unknown) => {
           this.metrics.inFlight.dec(label);
@@ -322,9 +322,9 @@ export class PipelineRunner {
       );
   }
 
-  private completed(p: PartitionState, msg: SourceMessage, record: OutputRecord): void {
+  private completed(p: PartitionState, msg: SourceMessage, step: Final): void {
     if (this.partitions.get(tpKey(p.tp.topic, p.tp.partition)) !== p) return; // tracked afresh since
-    if (this.config.mode === 'exactly-once') p.outputs.set(BigInt(msg.offset), record);
+    if (this.config.mode === 'exactly-once') p.outputs.set(BigInt(msg.offset), { step, msg });
     const next = p.offsets.complete(msg.offset);
     if (next) this.queueCommit({ ...p.tp, offset: next });
     if (p.windowPaused && p.offsets.outstanding <= this.partitionWindow / 2) {
@@ -352,7 +352,7 @@ export class PipelineRunner {
   }
 
   /** Runs a record to its final output and publishes it (at-least-once) or returns it (exactly-once). */
-  private async finish(first: Step, msg: SourceMessage, slot: Slot): Promise<OutputRecord> {
+  private async finish(first: Step, msg: SourceMessage, slot: Slot): Promise<Final> {
     // Not at the IRP yet: a halt or a shutdown stops it here (it is read again later).
     if (this.halted || this.stopping) throw new Abandoned();
     const step = first.type === 'submit' ? await this.submitUntilFinal(first, msg, slot) : first;
@@ -362,10 +362,8 @@ export class PipelineRunner {
     }
     if (step.type !== 'final') throw new Error(`unexpected step ${step.type}`);
     this.rememberRefused(first, step);
-    if (this.config.mode === 'exactly-once') {
-      this.count(step);
-      return step.record;
-    }
+    // exactly-once: published (and counted) by the transaction of its commit interval.
+    if (this.config.mode === 'exactly-once') return step;
     return this.publish(step, msg, slot);
   }
 
@@ -493,13 +491,13 @@ export class PipelineRunner {
    * if even those are too large, one that says so with the coordinates). A missing topic halts. A broker
    * that is unavailable is retried (the IRP is never asked again for this record).
    */
-  private async publish(step: Final, msg: SourceMessage, slot: Slot): Promise<OutputRecord> {
+  private async publish(step: Final, msg: SourceMessage, slot: Slot): Promise<Final> {
     let current = step;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.sink.send([current.record]);
         this.count(current);
-        return current.record;
+        return current;
       } catch (err) {
         this.metrics.produceFailures.inc({ source: this.config.sourceId });
         if (err instanceof PublishError && err.kind === 'too-large') {
@@ -697,14 +695,23 @@ export class PipelineRunner {
   }
 
   /**
-   * Whether the source owns a partition now: commits for others are dropped (their new owner replays
-   * from the committed offset). A source that is not a group member (finished, stopped) decides itself.
+   * Which partitions the source owns now. Mid-rebalance nothing is decided (`wait`: commits are kept for
+   * later). A member's revoked partitions are forgotten: their pending commit and exactly-once outputs
+   * are dropped and late completions ignored, because the new owner replays from the committed offset
+   * (and so do we, if it comes back). A source that is not a group member (finished, stopped) decides.
    */
-  private ownership(): (tp: TopicPartition) => boolean {
+  private ownership(): { wait: boolean; owns: (tp: TopicPartition) => boolean } {
     const { phase, assigned } = this.source.state();
-    if (phase !== 'member' && phase !== 'rebalancing') return () => true;
+    if (phase === 'rebalancing') return { wait: true, owns: () => false };
+    if (phase !== 'member') return { wait: false, owns: () => true };
     const owned = new Set(assigned.map((tp) => tpKey(tp.topic, tp.partition)));
-    return (tp) => owned.has(tpKey(tp.topic, tp.partition));
+    const owns = (tp: TopicPartition) => owned.has(tpKey(tp.topic, tp.partition));
+    for (const [k, p] of this.partitions)
+      if (!owns(p.tp)) {
+        this.partitions.delete(k);
+        this.pendingCommits.delete(k);
+      }
+    return { wait: false, owns };
   }
 
   /** Commits everything pending, one commit at a time so offsets never go backwards. */
@@ -724,7 +731,12 @@ export class PipelineRunner {
 
   private async commitOffsets(): Promise<void> {
     if (this.pendingCommits.size === 0) return;
-    const owns = this.ownership();
+    const { wait, owns } = this.ownership();
+    if (wait) {
+      this.commitFailed = true;
+      this.queueCommitRetry();
+      return;
+    }
     const offsets = [...this.pendingCommits.values()].filter(owns);
     this.pendingCommits.clear();
     if (offsets.length === 0) return;
@@ -756,20 +768,21 @@ export class PipelineRunner {
    */
   private async commitTransaction(): Promise<void> {
     this.pendingCommits.clear();
-    const owns = this.ownership();
+    const { wait } = this.ownership();
+    if (wait) {
+      this.commitFailed = true;
+      this.queueCommitRetry();
+      return;
+    }
     const records: OutputRecord[] = [];
     const offsets: TopicPartitionOffset[] = [];
     const taken: { p: PartitionState; below: bigint; offset: string }[] = [];
     for (const p of this.partitions.values()) {
-      if (!owns(p.tp)) {
-        p.outputs.clear(); // the new owner replays them
-        continue;
-      }
       const commit = p.offsets.committable();
       if (commit === undefined || commit === p.committed) continue;
       const below = BigInt(commit);
       const prefix = [...p.outputs.keys()].filter((o) => o < below).sort((a, b) => (a < b ? -1 : 1));
-      for (const o of prefix) records.push(p.outputs.get(o)!);
+      for (const o of prefix) records.push(p.outputs.get(o)!.step.record);
       offsets.push({ ...p.tp, offset: commit });
       taken.push({ p, below, offset: commit });
     }
@@ -777,6 +790,8 @@ export class PipelineRunner {
     try {
       await this.sink.sendInTransaction!(records, offsets, this.config.groupId);
     } catch (err) {
+      // One output the brokers can never take: find it, one transaction per record, and dead-letter it.
+      if (err instanceof PublishError && err.kind === 'too-large') return this.commitEachAlone(taken);
       // Outputs and offsets go together in a transaction: a failed one counts as a failed commit.
       this.commitFailed = true;
       this.metrics.commitFailures.inc({ source: this.config.sourceId });
@@ -785,8 +800,49 @@ export class PipelineRunner {
     }
     this.metrics.commits.inc({ source: this.config.sourceId });
     for (const { p, below, offset } of taken) {
-      for (const o of [...p.outputs.keys()]) if (o < below) p.outputs.delete(o);
+      for (const [o, { step }] of [...p.outputs]) {
+        if (o >= below) continue;
+        this.count(step);
+        p.outputs.delete(o);
+      }
       p.committed = offset;
+    }
+  }
+
+  /** exactly-once after a too-large refusal: record by record, each with the offset after it. */
+  private async commitEachAlone(
+    taken: { p: PartitionState; below: bigint; offset: string }[],
+  ): Promise<void> {
+    const tx = (records: OutputRecord[], tp: TopicPartition, offset: string) =>
+      this.sink.sendInTransaction!(records, [{ ...tp, offset }], this.config.groupId);
+    for (const { p, below, offset } of taken) {
+      const prefix = [...p.outputs.keys()].filter((o) => o < below).sort((a, b) => (a < b ? -1 : 1));
+      for (const o of prefix) {
+        let entry = p.outputs.get(o)!;
+        for (;;) {
+          try {
+            await tx([entry.step.record], p.tp, (o + 1n).toString());
+            break;
+          } catch (err) {
+            if (!(err instanceof PublishError && err.kind === 'too-large')) {
+              this.commitFailed = true;
+              this.metrics.commitFailures.inc({ source: this.config.sourceId });
+              if (!this.stopping) this.queueCommitRetry();
+              throw err;
+            }
+            this.metrics.produceFailures.inc({ source: this.config.sourceId });
+            entry = { step: this.tooLarge(entry.step, entry.msg, err), msg: entry.msg };
+          }
+        }
+        this.metrics.commits.inc({ source: this.config.sourceId });
+        this.count(entry.step);
+        p.outputs.delete(o);
+        p.committed = (o + 1n).toString();
+      }
+      if (p.committed !== offset) {
+        await tx([], p.tp, offset);
+        p.committed = offset;
+      }
     }
   }
 }

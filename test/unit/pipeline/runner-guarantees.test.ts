@@ -467,4 +467,32 @@ describe('PipelineRunner guarantees (issue 14)', () => {
     expect(gateway.calls.filter((c) => c.kind === 'cancel')).toHaveLength(1);
     expect(sink.sent.map((s) => s.headers['irp-bridge.errors.code'])).toEqual(['2189', '2154']);
   });
+
+  it('exactly-once: a too-large output found by committing record by record becomes a dead letter; the rest commit', async () => {
+    const transactions: { records: OutputRecord[]; offsets: TopicPartitionOffset[] }[] = [];
+    const sink: OutputSink = {
+      name: 'tx',
+      transactional: true,
+      send: async () => undefined,
+      sendInTransaction: async (records, offsets) => {
+        if (records.some((r) => r.topic === 'res' && String(r.value).includes('/INV/BIG')))
+          throw new PublishError('MESSAGE_TOO_LARGE', 'too-large');
+        transactions.push({ records, offsets });
+      },
+      close: async () => undefined,
+    };
+    const source = new TwoPartitionSource([
+      [msg(0, 0, { doc: 'X1' }), msg(0, 1, { doc: 'BIG' }), msg(0, 2, { doc: 'X3' })],
+      [],
+    ]);
+    const r = runnerOf(source, sink, new Gateway(), { mode: 'exactly-once' });
+    const run = r.run();
+    await until(() => transactions.some((t) => t.offsets.some((o) => o.offset === '3')));
+    await r.stop();
+    await run;
+    const published = transactions.flatMap((t) => t.records);
+    expect(published.map((p) => p.topic)).toEqual(['res', 'dlq', 'res']);
+    expect(published[1]!.headers['irp-bridge.errors.code']).toBe('PUBLISH_TOO_LARGE');
+    expect(r.status().counts).toMatchObject({ result: 2, 'dead-letter': 1 });
+  });
 });
