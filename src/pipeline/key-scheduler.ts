@@ -6,15 +6,22 @@
  * behind one slow document never hold slots other documents could use. `run` never waits itself: the
  * caller bounds how much it queues (the runner's per-partition window). A task may give its slot back
  * while it waits for something other than the IRP (`slot.outside`), so a record held back for minutes
- * never keeps another from running.
+ * never keeps another from running, and may let the tasks of its key behind it go first
+ * (`slot.letOthersPass`).
  */
 export interface Slot {
   /** Gives the slot back while `work` runs, then takes one again (waiting for it if all are taken). */
   outside<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Lets the tasks queued behind this one on its key start now (this one waits for something one of
+   * them may bring: a cancel held for its generate).
+   */
+  letOthersPass(): void;
 }
 
 export class KeyScheduler {
   private readonly tails = new Map<string, Promise<void>>();
+  private readonly unfinished = new Set<Promise<void>>();
   private running = 0;
   private queued = 0;
   private readonly waiters: (() => void)[] = [];
@@ -42,21 +49,29 @@ export class KeyScheduler {
   run<T>(key: string, task: (slot: Slot) => Promise<T>): Promise<T> {
     this.queued++;
     const previous = this.tails.get(key) ?? Promise.resolve();
+    let pass!: () => void;
+    const passed = new Promise<void>((r) => (pass = r));
+    const slot: Slot = { outside: (work) => this.outside(work), letOthersPass: () => pass() };
     const done = previous.then(async () => {
       await this.acquire();
       try {
-        return await task(this.slot);
+        return await task(slot);
       } finally {
         this.release();
       }
     });
-    const tail = done.then(
+    const settled = done.then(
       () => undefined,
       () => undefined,
     );
+    this.unfinished.add(settled);
+    void settled.then(() => {
+      this.queued--;
+      this.unfinished.delete(settled);
+    });
+    const tail = Promise.race([settled, passed]);
     this.tails.set(key, tail);
     void tail.then(() => {
-      this.queued--;
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return done;
@@ -64,19 +79,17 @@ export class KeyScheduler {
 
   /** Resolves when every submitted task has finished. */
   async drain(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+    while (this.unfinished.size > 0) await Promise.all([...this.unfinished]);
   }
 
-  private readonly slot: Slot = {
-    outside: async <T>(work: Promise<T>): Promise<T> => {
-      this.release();
-      try {
-        return await work;
-      } finally {
-        await this.acquire();
-      }
-    },
-  };
+  private async outside<T>(work: Promise<T>): Promise<T> {
+    this.release();
+    try {
+      return await work;
+    } finally {
+      await this.acquire();
+    }
+  }
 
   private acquire(): Promise<void> {
     if (this.running < this.maxInFlight) {

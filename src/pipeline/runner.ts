@@ -425,6 +425,8 @@ export class PipelineRunner {
               { code: next.failure?.code, docKey: first.docKey, offset: msg.offset },
               'the IRP does not know this document yet: holding the event for its generate',
             );
+          // Its generate may be queued behind it on the same document key: let it go first.
+          slot.letOthersPass();
           const wait = Math.min(
             this.backoffMs(round + 1),
             this.config.pendingDocumentWindowMs - (now - pendingSince),

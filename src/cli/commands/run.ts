@@ -116,6 +116,7 @@ export function register(program: Command): void {
 
       const cleanUp = async () => {
         clearInterval(lagTimer);
+        clearInterval(joinWatch);
         clearTimeout(startupTimer);
         await bounded(runtime.close(), 5000);
         await bounded(ops.close(), 2000);
@@ -148,12 +149,19 @@ export function register(program: Command): void {
       process.on('SIGINT', () => shutdown('SIGINT'));
 
       const startupTimeoutMs = config.kafka.startupTimeoutMs ?? 60_000;
+      const notJoined =
+        `could not connect to Kafka (${config.kafka.brokers.join(', ')}) and join group ` +
+        `${config.kafka.groupId} within ${startupTimeoutMs} ms (kafka.startupTimeoutMs)`;
+      let joined = false;
+      const joinWatch = setInterval(() => {
+        if (source.state().phase !== 'member') return;
+        joined = true;
+        clearInterval(joinWatch);
+      }, 200).unref();
       let startupFailure: string | undefined;
       const startupTimer = setTimeout(() => {
         if (source.state().phase !== 'connecting' || signalled) return;
-        startupFailure =
-          `could not connect to Kafka (${config.kafka.brokers.join(', ')}) and join group ` +
-          `${config.kafka.groupId} within ${startupTimeoutMs} ms (kafka.startupTimeoutMs)`;
+        startupFailure = notJoined;
         log.error({ startupTimeoutMs }, startupFailure);
         void runner.stop().catch(() => undefined);
       }, startupTimeoutMs);
@@ -202,6 +210,12 @@ export function register(program: Command): void {
         return;
       }
       if (startupFailure) exitWith(RUN_EXIT.failed, `source ${config.id}: ${startupFailure}`);
+      // The adapter's own connection deadline (the same kafka.startupTimeoutMs) may answer first.
+      if (failure !== undefined && !joined)
+        exitWith(
+          RUN_EXIT.failed,
+          `source ${config.id}: ${notJoined}: ${(failure as Error)?.message ?? String(failure)}`,
+        );
       if (failure !== undefined)
         exitWith(
           RUN_EXIT.failed,

@@ -495,4 +495,28 @@ describe('PipelineRunner guarantees (issue 14)', () => {
     expect(published[1]!.headers['irp-bridge.errors.code']).toBe('PUBLISH_TOO_LARGE');
     expect(r.status().counts).toMatchObject({ result: 2, 'dead-letter': 1 });
   });
+
+  it('a held cancel lets its generate, queued behind it on the same document key, go first', async () => {
+    const registered = new Set<string>();
+    const gateway = new Gateway((e) => {
+      if (e.kind === 'generate') registered.add(docOf(e));
+      else if (!registered.has(docOf(e)))
+        return failure('rejected', 'submit', [{ code: '2154', message: 'IRN details are not found' }]);
+      return undefined;
+    });
+    const source = new TwoPartitionSource([
+      [msg(0, 0, { doc: 'Q1', kind: 'cancel' })],
+      [msg(1, 0, { doc: 'Q1' })],
+    ]);
+    const sink = new Sink();
+    const r = runnerOf(source, sink, gateway, { pendingDocumentWindowMs: 5000 });
+    const run = r.run();
+    await until(() => source.committed(0) === 1 && source.committed(1) === 1);
+    await r.stop();
+    await run;
+    expect(sink.sent.map((s) => [s.topic, valueOf(s).kind])).toEqual([
+      ['res', 'generate'],
+      ['res', 'cancel'],
+    ]);
+  });
 });
