@@ -87,6 +87,7 @@ export async function createTopic(name: string, partitions = 3): Promise<string>
   try {
     const created = await admin.createTopics({
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: false,
     });
     if (!created) throw new Error(`topic ${name} already exists`);
     // kafkajs' own waitForLeaders fails the whole call when a metadata answer comes back before the new
