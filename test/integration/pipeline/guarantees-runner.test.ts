@@ -7,6 +7,7 @@
  * - a cancel that arrives before its generate is held until the generate ran, not rejected;
  * - one record the IRP keeps answering 5002 (while it answers others) ends as RETRY_EXHAUSTED.
  */
+import { ConfigResourceTypes } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BillingDocumentEvent } from '../../../connectors/sap/record.js';
@@ -29,6 +30,7 @@ import {
   startSandbox,
   type SandboxHarness,
 } from '../../support/pipeline-harness.js';
+import { kafkaClient } from '../../support/kafka.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 const ADAPTERS: KafkaAdapterName[] = inject('kafkaAdapters');
@@ -240,5 +242,47 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
     expect(codes[0]).toBe('RETRY_EXHAUSTED');
     expect(codes.slice(1)).toEqual(['5002', '5002']);
     expect(outputs.filter((o) => o.topic === topics.results && o.json?.kind === 'generate')).toHaveLength(3);
+  });
+
+  it('a result larger than its topic accepts: a dead letter with the input bytes, committed, the IRP asked once', async () => {
+    const topics = await pipelineTopics(`big-${adapter}`, 1);
+    // A result carries the signed invoice and QR (kilobytes): refuse anything over 1,000 bytes.
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topics.results,
+          configEntries: [{ name: 'max.message.bytes', value: '1000' }],
+        },
+      ],
+    });
+    await admin.disconnect();
+    const events = onlyCreated(2, adapter === 'kafkajs' ? 71 : 72);
+    const { config, env, dir } = await sourceConfig(h, topics, sellerGstins(events.records), { adapter });
+    const before = await apiStats('generate-irn');
+    await produce(topics.input, events.messages);
+    const first = await start(config, dir, env);
+    let outputs = await readOutputs(topics, 0, 1, 0);
+    await waitFor(async () => {
+      outputs = await readOutputs(topics, 2, 3000, 300);
+      return outputs.length >= 2;
+    });
+    await first.stop();
+    expect(outputs.map((o) => o.topic)).toEqual([topics.deadLetter, topics.deadLetter]);
+    for (const o of outputs) {
+      expect(o.headers['irp-bridge.errors.code']).toBe('PUBLISH_TOO_LARGE');
+      expect(o.headers['irp-bridge.errors.stage']).toBe('publish');
+      const input = events.messages[Number(o.headers['irp-bridge.errors.offset'])]!;
+      expect(o.value.equals(input.value)).toBe(true);
+    }
+    expect((await apiStats('generate-irn')).requests - before.requests).toBe(2);
+    // Committed: a restart takes nothing again.
+    const again = await start(config, dir, env);
+    await new Promise((r) => setTimeout(r, 3000));
+    await again.stop();
+    expect((await apiStats('generate-irn')).requests - before.requests).toBe(2);
   });
 });
