@@ -55,6 +55,10 @@ export interface ConfluentConsumer {
   pause(partitions: TopicPartitions): void;
   resume(partitions: TopicPartitions): void;
   paused(): TopicPartitions;
+  committed(
+    partitions: { topic: string; partition: number }[],
+    timeoutMs: number,
+  ): Promise<{ topic: string; partition: number; offset: string }[]>;
   assignment(): { topic: string; partition: number }[];
   dependentAdmin(): OffsetAdmin;
 }

@@ -155,7 +155,15 @@ export class ConfluentSource implements InvoiceSource {
     private readonly log: Logger,
   ) {
     // An admin riding on the consumer's connection, for the gap check (no second login).
-    this.gaps = new GapGuard(opts.groupId, () => this.consumer.dependentAdmin());
+    this.gaps = new GapGuard(
+      opts.groupId,
+      () => this.consumer.dependentAdmin(),
+      // The consumer's own committed() is one coordinator round trip; the admin's takes about a second.
+      async (topic, partition) => {
+        const [c] = await this.consumer.committed([{ topic, partition }], 10_000);
+        return c?.offset ?? null;
+      },
+    );
     this.consumer = kafka.consumer({
       'js.consumer.max.batch.size': 100,
       // Called by the client on every assignment and revocation; it then applies the change itself.

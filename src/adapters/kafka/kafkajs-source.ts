@@ -90,6 +90,10 @@ export class KafkajsSource implements InvoiceSource {
       // How long the group waits for members to rejoin: a member rejoins once its running handlers return.
       rebalanceTimeout: Math.max(60_000, opts.sessionTimeoutMs * 2),
       heartbeatInterval: this.heartbeatIntervalMs,
+      // How long a fetch waits for data, and how long the fetch loop sleeps while every partition is
+      // paused: 500 ms (the Java client's fetch.max.wait.ms) rather than kafkajs' 5 s, so partitions held
+      // for the gap check, or resumed after a pause, are fetched again within half a second.
+      maxWaitTimeInMs: 500,
       readUncommitted: !opts.readCommitted,
       retry: {
         retries: 10,

@@ -227,32 +227,32 @@ export async function withConnectDeadline(
   }
 }
 
-/** What the gap check compares: the group's committed offset (null: none) and the log start. */
-interface OffsetSnapshot {
-  committed: string | null;
-  logStart: string;
-}
-
 /**
  * Finds the records a group never processed that are gone, before the first batch of a partition in each
  * assignment. Both clients, on a committed offset below the log start (OFFSET_OUT_OF_RANGE), reset to
  * the earliest offset (kafka.fromBeginning is always true) and deliver from there without a word (kafkajs
- * even commits its "earliest" marker over the committed offset); this compares the committed offset with
- * the log start and reports the gap to the listener first. kafkajs takes the snapshot at assignment,
- * before its first fetch can overwrite the committed offset (`snapshot`); librdkafka commits nothing on a
- * reset, so the confluent adapter reads both at the first batch.
+ * even commits its "earliest" marker over the committed offset). When the first offset delivered is past
+ * the group's committed offset (or past 0 for a group that never committed), this reads the log start and,
+ * when records were deleted under the committed offset, reports the gap to the listener first. kafkajs
+ * reads the committed offsets at assignment, before its first fetch can overwrite them (`snapshot`);
+ * librdkafka commits nothing on a reset, so the confluent adapter reads them at the first batch.
  */
 export class GapGuard {
   private listener: ((gap: OffsetGap) => Promise<void>) | undefined;
   /** Partition → the assignment generation it was checked in. */
   private readonly checked = new Map<string, number>();
-  /** Partition → the offsets read at assignment, with the generation they belong to. */
-  private readonly snapshots = new Map<string, { generation: number; offsets: Promise<OffsetSnapshot> }>();
+  /** Partition → the committed offset read at assignment, with the generation it belongs to. */
+  private readonly snapshots = new Map<string, { generation: number; committed: Promise<string | null> }>();
   private admin: Promise<OffsetAdmin> | undefined;
 
+  /**
+   * `committedOf`: the group's committed offset of a partition through the consumer itself, where the
+   * client has a quick call for it (null: none); otherwise the admin client reads it.
+   */
   constructor(
     private readonly groupId: string,
     private readonly newAdmin: () => OffsetAdmin,
+    private readonly committedOf?: (topic: string, partition: number) => Promise<string | null>,
   ) {}
 
   get active(): boolean {
@@ -263,12 +263,12 @@ export class GapGuard {
     this.listener = listener;
   }
 
-  /** Reads the committed offsets and log starts of newly assigned partitions now; resolves when read. */
+  /** Reads the committed offsets of newly assigned partitions now; resolves when read. */
   async snapshot(partitions: TopicPartition[], generation: number): Promise<void> {
     const reads = partitions.map((tp) => {
-      const offsets = this.read(tp.topic, tp.partition);
-      this.snapshots.set(key(tp), { generation, offsets });
-      return offsets;
+      const committed = this.committed(tp.topic, tp.partition);
+      this.snapshots.set(key(tp), { generation, committed });
+      return committed;
     });
     await Promise.allSettled(reads);
   }
@@ -284,32 +284,39 @@ export class GapGuard {
     const k = key({ topic, partition });
     if (this.checked.get(k) === generation) return;
     const snap = this.snapshots.get(k);
-    const { committed, logStart } =
-      snap && snap.generation === generation ? await snap.offsets : await this.read(topic, partition);
+    const committed =
+      snap && snap.generation === generation ? await snap.committed : await this.committed(topic, partition);
     const from = BigInt(committed ?? '0');
-    if (from < BigInt(logStart) && from < BigInt(firstOffset))
-      await this.listener({
-        topic,
-        partition,
-        fromOffset: from.toString(),
-        toOffset: firstOffset,
-        committedOffset: committed,
-        logStartOffset: logStart,
-      });
+    // Delivered from where the group stopped: nothing skipped, no need to ask for the log start.
+    if (from < BigInt(firstOffset)) {
+      const admin = await this.connectedAdmin();
+      const ends = await admin.fetchTopicOffsets(topic);
+      const logStart = ends.find((e) => e.partition === partition)?.low ?? '0';
+      // Past the committed offset but not below the log start: control records or compaction, not a loss.
+      if (from < BigInt(logStart))
+        await this.listener({
+          topic,
+          partition,
+          fromOffset: from.toString(),
+          toOffset: firstOffset,
+          committedOffset: committed,
+          logStartOffset: logStart,
+        });
+    }
     this.checked.set(k, generation);
     this.snapshots.delete(k);
   }
 
-  private async read(topic: string, partition: number): Promise<OffsetSnapshot> {
-    const admin = await this.connectedAdmin();
-    const [committedTopic] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
-    const raw = committedTopic?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-    const ends = await admin.fetchTopicOffsets(topic);
-    return {
-      // Negative values are markers (-1 none, -2 kafkajs' "earliest"), not offsets.
-      committed: raw.startsWith('-') ? null : raw,
-      logStart: ends.find((e) => e.partition === partition)?.low ?? '0',
-    };
+  private async committed(topic: string, partition: number): Promise<string | null> {
+    let raw: string;
+    if (this.committedOf) raw = (await this.committedOf(topic, partition)) ?? '-1';
+    else {
+      const admin = await this.connectedAdmin();
+      const [committedTopic] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+      raw = committedTopic?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    }
+    // Negative values are markers (-1 none, -2 kafkajs' "earliest", -1001 librdkafka's), not offsets.
+    return raw.startsWith('-') ? null : raw;
   }
 
   private connectedAdmin(): Promise<OffsetAdmin> {
