@@ -159,7 +159,10 @@ class TwoPartitionSource implements InvoiceSource {
   get isPausedAll() {
     return this.allPaused;
   }
+  /** What the group looks like (tests move it through a rebalance). */
+  group: SourceState | undefined;
   state(): SourceState {
+    if (this.group) return this.group;
     return { phase: this.stopped ? 'stopped' : 'member', assigned: this.assignment() };
   }
   assignment() {
@@ -518,5 +521,29 @@ describe('PipelineRunner guarantees (issue 14)', () => {
       ['res', 'generate'],
       ['res', 'cancel'],
     ]);
+  });
+
+  it('commits wait out a rebalance, then go only to partitions still owned', async () => {
+    let release!: () => void;
+    const gate = new Promise<undefined>((r) => (release = () => r(undefined)));
+    const gateway = new Gateway((e) => (docOf(e).startsWith('G') ? gate : undefined));
+    const source = new TwoPartitionSource([[msg(0, 0, { doc: 'G0' })], [msg(1, 0, { doc: 'G1' })]]);
+    const r = runnerOf(source, new Sink(), gateway);
+    const run = r.run();
+    await until(() => gateway.calls.length === 2);
+    // Both records finish mid-rebalance: nothing is committed (nor lost) while no assignment is known.
+    source.group = { phase: 'rebalancing', assigned: [] };
+    release();
+    await new Promise((res) => setTimeout(res, 50));
+    expect(source.commits).toEqual([]);
+    // The member keeps partition 1 only: its commit goes through, partition 0's is dropped.
+    source.group = { phase: 'member', assigned: [{ topic: 'in', partition: 1 }] };
+    await until(() => source.committed(1) === 1);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(source.committed(0)).toBe(-1);
+    source.group = undefined;
+    await r.stop();
+    await run;
+    expect(source.committed(0)).toBe(-1);
   });
 });
