@@ -8,6 +8,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Connector, MappedEvent } from '../../../connectors/types.js';
+import { ListSource } from '../../../src/operator/list-source.js';
 import { createPipelineMetrics } from '../../../src/ops/metrics.js';
 import { failure, type Failure } from '../../../src/pipeline/failures.js';
 import {
@@ -545,5 +546,23 @@ describe('PipelineRunner guarantees (issue 14)', () => {
     await r.stop();
     await run;
     expect(source.committed(0)).toBe(-1);
+  });
+
+  it('a partition past its window pauses and gets the rest once it resumes (a replay of 150 records)', async () => {
+    let release!: () => void;
+    const gate = new Promise<undefined>((r) => (release = () => r(undefined)));
+    // The first record is slow: 100 more complete behind it (the window), then the partition pauses.
+    const gateway = new Gateway((e) => (docOf(e) === 'L0' ? gate : undefined));
+    const source = new ListSource(Array.from({ length: 150 }, (_, i) => msg(0, i, { doc: `L${i}` })));
+    const sink = new Sink();
+    const r = runnerOf(source, sink, gateway, { maxInFlight: 2 });
+    const run = r.run();
+    await until(() => gateway.calls.length === 100);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(gateway.calls).toHaveLength(100); // paused at the window, nothing more taken
+    release();
+    const status = await run;
+    expect(status.counts.in).toBe(150);
+    expect(sink.sent).toHaveLength(150);
   });
 });
