@@ -101,6 +101,14 @@ export interface InvoiceSource {
   onGap?(listener: (gap: OffsetGap) => Promise<void>): void;
   /** Consumer lag per partition, where the source can tell. */
   lag?(): Promise<{ topic: string; partition: number; lag: number }[]>;
+  /**
+   * The group's committed offsets (null: none), read as stable: a transaction still open is waited for
+   * (or the call fails), never taken for committed. Exactly-once needs it to settle a transaction whose
+   * commit failed without saying whether it took effect.
+   */
+  committedOffsets?(
+    partitions: TopicPartition[],
+  ): Promise<{ topic: string; partition: number; offset: string | null }[]>;
   stop(): Promise<void>;
 }
 

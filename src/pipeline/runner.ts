@@ -101,6 +101,13 @@ const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
 type Final = Extract<Step, { type: 'final' }>;
 
+/** exactly-once: a partition's share of one transaction — outputs below `below`, offset `offset`. */
+interface TakenPrefix {
+  p: PartitionState;
+  below: bigint;
+  offset: string;
+}
+
 /** What the runner keeps per partition while it owns it. */
 class PartitionState {
   readonly offsets = new PartitionOffsets();
@@ -121,6 +128,8 @@ export class PipelineRunner {
   private commitTimer: NodeJS.Timeout | undefined;
   private commitChain: Promise<void> = Promise.resolve();
   private commitFailed = false;
+  /** exactly-once: the transaction whose commit failed without saying whether it took effect. */
+  private inDoubt: TakenPrefix[] | undefined;
   private halted: Failure | undefined;
   private circuitOpen = false;
   private running = false;
@@ -776,9 +785,15 @@ export class PipelineRunner {
       this.queueCommitRetry();
       return;
     }
+    if (this.inDoubt)
+      await this.settleInDoubt(this.inDoubt).catch((err: unknown) => {
+        this.commitFailed = true;
+        if (!this.stopping) this.queueCommitRetry();
+        throw err;
+      });
     const records: OutputRecord[] = [];
     const offsets: TopicPartitionOffset[] = [];
-    const taken: { p: PartitionState; below: bigint; offset: string }[] = [];
+    const taken: TakenPrefix[] = [];
     for (const p of this.partitions.values()) {
       const commit = p.offsets.committable();
       if (commit === undefined || commit === p.committed) continue;
@@ -794,13 +809,21 @@ export class PipelineRunner {
     } catch (err) {
       // One output the brokers can never take: find it, one transaction per record, and dead-letter it.
       if (err instanceof PublishError && err.kind === 'too-large') return this.commitEachAlone(taken);
-      // Outputs and offsets go together in a transaction: a failed one counts as a failed commit.
+      // Outputs and offsets go together in a transaction: a failed one counts as a failed commit. A
+      // failed EndTxn does not say whether the commit took effect (a broker restart in the middle): the
+      // next attempt first reads the group's offsets, so outputs already committed are not sent again.
+      if (this.source.committedOffsets) this.inDoubt = taken;
       this.commitFailed = true;
       this.metrics.commitFailures.inc({ source: this.config.sourceId });
       if (!this.stopping) this.queueCommitRetry();
       throw err;
     }
     this.metrics.commits.inc({ source: this.config.sourceId });
+    this.markCommitted(taken);
+  }
+
+  /** The transaction of `taken` committed: its outputs are published and counted. */
+  private markCommitted(taken: TakenPrefix[]): void {
     for (const { p, below, offset } of taken) {
       for (const [o, { step }] of [...p.outputs]) {
         if (o >= below) continue;
@@ -811,10 +834,31 @@ export class PipelineRunner {
     }
   }
 
+  /**
+   * A transaction whose commit failed may still have committed. The group's stable offsets say which:
+   * where they reached the offset the transaction carried, its outputs are on the topics and are not
+   * sent again; elsewhere it was aborted and they go in the next one. A failed read keeps the doubt
+   * (and this attempt fails, to be retried), so nothing is sent twice on a guess.
+   */
+  private async settleInDoubt(taken: TakenPrefix[]): Promise<void> {
+    const found = await this.source.committedOffsets!(taken.map(({ p }) => p.tp));
+    this.inDoubt = undefined;
+    const committed = taken.filter(({ p, offset }) => {
+      const c = found.find((f) => f.topic === p.tp.topic && f.partition === p.tp.partition)?.offset;
+      return c !== null && c !== undefined && BigInt(c) >= BigInt(offset);
+    });
+    if (committed.length > 0) {
+      this.log.warn(
+        { partitions: committed.map(({ p, offset }) => ({ ...p.tp, offset })) },
+        'a transaction reported as failed had committed: its outputs are not sent again',
+      );
+      this.metrics.commits.inc({ source: this.config.sourceId });
+      this.markCommitted(committed);
+    }
+  }
+
   /** exactly-once after a too-large refusal: record by record, each with the offset after it. */
-  private async commitEachAlone(
-    taken: { p: PartitionState; below: bigint; offset: string }[],
-  ): Promise<void> {
+  private async commitEachAlone(taken: TakenPrefix[]): Promise<void> {
     const tx = (records: OutputRecord[], tp: TopicPartition, offset: string) =>
       this.sink.sendInTransaction!(records, [{ ...tp, offset }], this.config.groupId);
     for (const { p, below, offset } of taken) {

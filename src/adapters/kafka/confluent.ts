@@ -174,7 +174,8 @@ export class ConfluentSource implements InvoiceSource {
         fromBeginning: opts.fromBeginning,
         autoCommit: false,
         sessionTimeout: opts.sessionTimeoutMs,
-        readUncommitted: !opts.readCommitted,
+        // A transactional instance reads stable offsets only with read_committed (see committedOffsets).
+        readUncommitted: !(opts.readCommitted || opts.transactionalId),
       },
     });
   }
@@ -278,6 +279,21 @@ export class ConfluentSource implements InvoiceSource {
   lag(): Promise<PartitionLag[]> {
     // An admin client riding on the consumer's connection (no second login to the cluster).
     return groupLag(this.consumer.dependentAdmin(), this.opts.groupId, this.opts.topics);
+  }
+
+  /**
+   * Through the consumer: with isolation.level read_committed librdkafka asks for stable offsets (KIP-447)
+   * and retries while a transaction is open, so an open transaction is never read as committed.
+   */
+  async committedOffsets(
+    partitions: TopicPartition[],
+  ): Promise<{ topic: string; partition: number; offset: string | null }[]> {
+    const found = await this.consumer.committed(partitions, 10_000);
+    return found.map(({ topic, partition, offset }) => ({
+      topic,
+      partition,
+      offset: offset !== undefined && offset !== null && BigInt(offset) >= 0n ? String(offset) : null,
+    }));
   }
 
   async stop(): Promise<void> {
