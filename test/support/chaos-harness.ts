@@ -552,7 +552,7 @@ export async function runChaosVariant(
     for (const c of codes)
       if (c.code !== 0)
         violations.push(
-          `${c.connector}: SIGTERM at the end: exit ${c.code}${c.signal ? ` (${c.signal}: still up after 60 s)` : ''}, not 0`,
+          `${c.connector}: SIGTERM at the end: exit ${c.code}${c.signal === 'SIGKILL' ? ' (still up after 60 s: killed)' : c.signal ? ` (${c.signal})` : ''}, not 0`,
         );
     // Late outputs (exactly-once: transactions committed on the way out) before the counts.
     const quietSince = { n: outputsSeen, at: Date.now() };
