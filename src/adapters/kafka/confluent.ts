@@ -371,9 +371,9 @@ export class ConfluentSink implements OutputSink {
   /**
    * One transaction: outputs, then the consumer's offsets with its group metadata (KIP-447: the broker
    * refuses them from a member of an older generation), then commit. On any failure the transaction is
-   * aborted; when the abort fails too (a fatal or fenced producer, a commit that timed out) the producer
-   * is replaced by a new one with the same transactional id, whose initialisation aborts whatever the old
-   * one left open. Either way the next transaction starts clean.
+   * aborted (as far as the producer still can) and the producer is replaced by a new one with the same
+   * transactional id, whose initialisation aborts whatever the old one left open and bumps the epoch. So
+   * the next transaction starts clean, and nothing the old producer still had in flight can join it.
    */
   sendInTransaction(records: OutputRecord[], offsets: TopicPartitionOffset[]): Promise<void> {
     return this.transactions.run(async () => {
@@ -398,7 +398,12 @@ export class ConfluentSink implements OutputSink {
           await tx.sendOffsets({ consumer: this.source.consumer, topics: offsetsByTopic(offsets) });
         await tx.commit();
       } catch (err) {
-        await tx.abort().catch((abortErr: unknown) => this.replaceProducer(abortErr));
+        // Aborted or not, this producer is retired: its successor (same transactional id) bumps the epoch,
+        // so a write of this transaction still in flight — retried across a broker restart — is fenced
+        // instead of landing in the next transaction with the same epoch and becoming visible with it
+        // (the chaos suite saw outputs of aborted transactions read as committed).
+        await tx.abort().catch(() => undefined);
+        await this.replaceProducer(err);
         throw toPublishError(
           err,
           records.map((r) => r.topic),
@@ -410,7 +415,7 @@ export class ConfluentSink implements OutputSink {
   private async replaceProducer(reason: unknown): Promise<void> {
     this.log?.warn(
       { err: reason instanceof Error ? reason.message : String(reason) },
-      'transactional producer unusable: replacing it',
+      'transaction failed: replacing the producer (a new epoch fences what the old one left in flight)',
     );
     const old = this.producer;
     const wasConnected = this.connected;
