@@ -28,6 +28,7 @@ import type {
   ConfluentProducer,
 } from './confluent-api.js';
 import {
+  disconnectConsumer,
   GapGuard,
   groupByTopic,
   groupLag,
@@ -302,13 +303,7 @@ export class ConfluentSource implements InvoiceSource {
     this.stopRequested();
     const connecting = this.phase === 'connecting';
     this.phase = 'stopped';
-    // disconnect() waits for running batch handlers, then leaves the group (a clean rebalance). A consumer
-    // still connecting disconnects once its connect attempt ends: run() sees stopping and returns, and
-    // stop() does not wait for the attempt.
-    const disconnected = this.consumer
-      .disconnect()
-      .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'disconnect failed'));
-    if (!connecting) await disconnected;
+    await disconnectConsumer(this.consumer, connecting, this.log);
     await this.gaps.close();
     this.stopped?.();
   }

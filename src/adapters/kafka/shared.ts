@@ -228,6 +228,22 @@ export async function withConnectDeadline(
 }
 
 /**
+ * Disconnects a group consumer on stop. disconnect() waits for running batch handlers, then leaves the
+ * group (a clean rebalance). A consumer still connecting disconnects once its connect attempt ends: run()
+ * sees stopping and returns, and stop() does not wait for the attempt.
+ */
+export async function disconnectConsumer(
+  consumer: { disconnect(): Promise<void> },
+  connecting: boolean,
+  log: { warn(obj: object, msg: string): void },
+): Promise<void> {
+  const disconnected = consumer
+    .disconnect()
+    .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'disconnect failed'));
+  if (!connecting) await disconnected;
+}
+
+/**
  * Finds the records a group never processed that are gone, before the first batch of a partition in each
  * assignment. Both clients, on a committed offset below the log start (OFFSET_OUT_OF_RANGE), reset to
  * the earliest offset (kafka.fromBeginning is always true) and deliver from there without a word (kafkajs
