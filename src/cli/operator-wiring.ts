@@ -119,8 +119,18 @@ export function operatorStages(src: OperatorSource): OperatorStages {
 export function operatorRunner(
   src: OperatorSource,
   parts: { source: InvoiceSource; sink: OutputSink; stages: StageDeps },
+  /** Pipeline settings this tool defaults differently; the source config's own values still win. */
+  defaults: { pendingDocumentWindowMs?: number } = {},
 ): PipelineRunner {
-  const config = { ...src.config, pipeline: { ...src.config.pipeline, mode: 'at-least-once' as const } };
+  const config = {
+    ...src.config,
+    pipeline: {
+      ...src.config.pipeline,
+      mode: 'at-least-once' as const,
+      pendingDocumentWindowMs:
+        src.config.pipeline?.pendingDocumentWindowMs ?? defaults.pendingDocumentWindowMs,
+    },
+  };
   return buildRunner(config, parts, createPipelineMetrics(undefined, false), src.log);
 }
 

@@ -235,11 +235,15 @@ async function runFiles(
         log: o.log,
       });
       const sink = b.tallyingSink(kafka, () => fileReport.tally);
-      const runner = w.operatorRunner(src, {
-        source,
-        sink,
-        stages: stageDeps(src.config, client, decoders.get(f.path)!),
-      });
+      // Holding a cancel for its generate is for streams where one can overtake the other (partitions,
+      // instances). Exports are read in order, one record at a time: a cancel whose IRN the IRP does not
+      // know is rejected at once (a generate refused in an earlier, interrupted run would otherwise hold
+      // the file for the whole window), unless the source config asks for a window.
+      const runner = w.operatorRunner(
+        src,
+        { source, sink, stages: stageDeps(src.config, client, decoders.get(f.path)!) },
+        { pendingDocumentWindowMs: 0 },
+      );
       current = runner;
       const show = (final = false) => {
         if (!o.progress) return;
