@@ -44,6 +44,11 @@ export interface OffsetGap extends TopicPartition {
 export interface SourceState {
   phase: 'connecting' | 'member' | 'rebalancing' | 'stopped';
   assigned: TopicPartition[];
+  /**
+   * Assignments received since the source started, where the adapter can tell: above 1, the group
+   * rebalanced, and records after a partition's last commit may have been delivered again.
+   */
+  assignments?: number;
 }
 
 /** A batch of one partition, in offset order, with the liveness hooks of the consumer group. */

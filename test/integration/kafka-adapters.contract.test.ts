@@ -133,11 +133,17 @@ describe.each(ADAPTERS)('Kafka adapter contract: %s', (name) => {
       const last = batch.messages.at(-1)!;
       await source.commit([{ topic, partition: batch.partition, offset: String(BigInt(last.offset) + 1n) }]);
     });
-    expect(seen).toHaveLength(90);
     expect(new Set(seen.map((m) => m.value!.toString())).size).toBe(90);
+    // Once each in a stable group. A rebalance (seen on a loaded CI machine) may deliver what followed a
+    // partition's last commit again, at least once and in order from that commit: each partition's
+    // offsets then restart once, lower, and climb again.
+    const assignments = source.state().assignments ?? 1;
+    if (assignments === 1) expect(seen).toHaveLength(90);
     for (let p = 0; p < 3; p++) {
       const offsets = seen.filter((m) => m.partition === p).map((m) => Number(m.offset));
-      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+      const runs = offsets.reduce((n, o, i) => (i > 0 && o <= offsets[i - 1]! ? n + 1 : n), 1);
+      expect(runs, `partition ${p}: ${offsets.join(',')}`).toBeLessThanOrEqual(assignments);
+      expect(new Set(offsets).size).toBe(30);
     }
     const first = seen.find((m) => JSON.parse(m.value!.toString()).i === 8)!;
     expect(first.key?.toString()).toBe('doc-1');

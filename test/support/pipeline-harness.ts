@@ -217,6 +217,64 @@ export interface OutputMessage {
   json?: Record<string, unknown>;
 }
 
+/**
+ * One consumer that keeps reading the output topics (read_committed) for as long as a test waits on them:
+ * polling with `readOutputs` joins a new group each time, and on a loaded machine a join alone can take
+ * longer than a short poll's timeout, so the poll never sees anything.
+ */
+export async function outputCollector(topics: PipelineTopics): Promise<{
+  /** What arrived so far. */
+  outputs(): OutputMessage[];
+  /** Resolves once `expected` arrived and the topics were quiet for `quietMs`; throws with a count at `timeoutMs`. */
+  until(expected: number, timeoutMs?: number, quietMs?: number): Promise<OutputMessage[]>;
+  close(): Promise<void>;
+}> {
+  const consumer = kafkaClient().consumer({ groupId: uniqueGroupId('outputs'), maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [topics.results, topics.errors, topics.deadLetter],
+    fromBeginning: true,
+  });
+  const got: OutputMessage[] = [];
+  let last = Date.now();
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      last = Date.now();
+      got.push(toOutput(topics, topic, message));
+    },
+  });
+  return {
+    outputs: () => [...got],
+    until: async (expected, timeoutMs = 90_000, quietMs = 500) => {
+      const started = Date.now();
+      while (!(got.length >= expected && Date.now() - last > quietMs)) {
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`${got.length} of ${expected} outputs after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return [...got];
+    },
+    close: () => consumer.disconnect(),
+  };
+}
+
+function toOutput(
+  topics: PipelineTopics,
+  topic: string,
+  message: { key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> },
+): OutputMessage {
+  const value = message.value ?? Buffer.alloc(0);
+  let json: Record<string, unknown> | undefined;
+  if (topic !== topics.deadLetter) json = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
+  return {
+    topic,
+    key: message.key?.toString('utf8') ?? null,
+    value,
+    headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    ...(json ? { json } : {}),
+  };
+}
+
 /** Reads every record of the output topics (read_committed) until `expected` arrived and the topics are quiet. */
 export async function readOutputs(
   topics: PipelineTopics,
@@ -235,16 +293,7 @@ export async function readOutputs(
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       last = Date.now();
-      const value = message.value ?? Buffer.alloc(0);
-      let json: Record<string, unknown> | undefined;
-      if (topic !== topics.deadLetter) json = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
-      got.push({
-        topic,
-        key: message.key?.toString('utf8') ?? null,
-        value,
-        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-        ...(json ? { json } : {}),
-      });
+      got.push(toOutput(topics, topic, message));
     },
   });
   const started = Date.now();

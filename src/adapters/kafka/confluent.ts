@@ -148,6 +148,7 @@ export class ConfluentSource implements InvoiceSource {
   private allPaused = false;
   /** Counts assignments, so the gap check runs once per partition per assignment. */
   private generation = 0;
+  private assignments = 0;
   private readonly gaps: GapGuard;
 
   constructor(
@@ -185,6 +186,7 @@ export class ConfluentSource implements InvoiceSource {
     if (err.code === ASSIGN_PARTITIONS) {
       this.phase = 'member';
       this.generation++;
+      this.assignments++;
       if (this.allPaused && assignment.length > 0 && !this.stopping) this.pause(assignment);
     } else if (err.code === REVOKE_PARTITIONS && this.phase !== 'stopped') this.phase = 'rebalancing';
   }
@@ -262,7 +264,11 @@ export class ConfluentSource implements InvoiceSource {
   }
 
   state(): SourceState {
-    return { phase: this.phase, assigned: this.phase === 'member' ? this.assignment() : [] };
+    return {
+      phase: this.phase,
+      assigned: this.phase === 'member' ? this.assignment() : [],
+      assignments: this.assignments,
+    };
   }
 
   assignment(): TopicPartition[] {

@@ -68,6 +68,7 @@ export class KafkajsSource implements InvoiceSource {
   private phase: SourceState['phase'] = 'connecting';
   /** Counts group joins: a batch from an earlier join is no longer active. */
   private generation = 0;
+  private assignments = 0;
   /** pauseAll() was called before the consumer ran (kafkajs refuses pause() until then). */
   private pauseAllPending = false;
   /** pauseAll() holds (a whole-topic pause in kafkajs; a partition pause would clear it). */
@@ -108,6 +109,7 @@ export class KafkajsSource implements InvoiceSource {
         (partitions as number[]).map((partition) => ({ topic, partition })),
       );
       this.generation++;
+      this.assignments++;
       this.phase = 'member';
       this.log.info({ assignment: payload.memberAssignment }, 'partitions assigned');
       this.holdForGapCheck(this.assigned, this.generation);
@@ -259,7 +261,11 @@ export class KafkajsSource implements InvoiceSource {
   }
 
   state(): SourceState {
-    return { phase: this.phase, assigned: this.phase === 'member' ? [...this.assigned] : [] };
+    return {
+      phase: this.phase,
+      assigned: this.phase === 'member' ? [...this.assigned] : [],
+      assignments: this.assignments,
+    };
   }
 
   assignment(): TopicPartition[] {

@@ -23,7 +23,7 @@ import {
   inputOffsetOf,
   pipelineTopics,
   produce,
-  readOutputs,
+  outputCollector,
   sapEvents,
   sellerGstins,
   sourceConfig,
@@ -43,13 +43,26 @@ afterAll(async () => {
   await h.close();
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/** Waits for `check`; a timeout says what was awaited and how the runner stood, so a failure explains itself. */
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  state: () => unknown,
+  timeoutMs = 90_000,
+): Promise<void> {
   const started = Date.now();
   while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(state())}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** How a started runner stands: its status and its source's group phase. */
+const standing = (r: { runtime: SourceRuntime }) => () => ({
+  runner: r.runtime.runner.status(),
+  source: r.runtime.source.state().phase,
+});
 
 async function start(config: SourceConfig, dir: string, env: Record<string, string>) {
   const runtime: SourceRuntime = await wireKafkaSource(
@@ -110,15 +123,20 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
     config.pipeline = { ...config.pipeline, commitIntervalMs: 600_000 };
     await produce(topics.input, events.messages);
 
+    const collected = await outputCollector(topics);
     const before = await apiStats('generate-irn');
     const first = await start(config, dir, env);
-    await waitFor(async () => (await apiStats('generate-irn')).succeeded >= before.succeeded + 8);
+    await waitFor(
+      '8 registrations',
+      async () => (await apiStats('generate-irn')).succeeded >= before.succeeded + 8,
+      standing(first),
+    );
     await h.admin('POST', 'faults/rules', {
       name: `halt-${adapter}`,
       scope: { apis: ['generate-irn'] },
       failure: { kind: 'envelope-error', code: '1017' },
     });
-    await waitFor(() => first.runtime.runner.status().halted !== undefined);
+    await waitFor('the halt', () => first.runtime.runner.status().halted !== undefined, standing(first));
     expect(first.runtime.runner.status().halted!.code).toBe('1017');
     await new Promise((r) => setTimeout(r, 1500));
     // Still in the group (no rebalance, no replay elsewhere), and quiet towards the IRP.
@@ -126,18 +144,17 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
     const requests = (await apiStats('generate-irn')).requests;
     await new Promise((r) => setTimeout(r, 1500));
     expect((await apiStats('generate-irn')).requests).toBe(requests);
-    const answeredBefore = await readOutputs(topics, 1, 5000, 500);
+    const answeredBefore = await collected.until(1, 30_000, 1000);
     await first.stop();
     await h.admin('DELETE', 'faults');
 
     const second = await start(config, dir, env);
-    let outputs = answeredBefore;
-    await waitFor(async () => {
-      outputs = await readOutputs(topics, events.messages.length, 3000, 300);
-      return outputs.length >= events.messages.length;
-    }, 90_000);
+    await collected.until(events.messages.length, 90_000, 300).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(standing(second)())}`);
+    });
     await second.stop();
-    outputs = await readOutputs(topics, events.messages.length, 3000, 1000);
+    const outputs = await collected.until(events.messages.length, 30_000, 1000);
+    await collected.close();
 
     // Every input answered exactly once: nothing answered before the halt came back after the restart.
     const perInput = new Map<string, number>();
@@ -159,17 +176,21 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
       latency: { fixedMs: 4000 },
       maxHits: 1,
     });
+    const collected = await outputCollector(topics);
     const before = await apiStats('generate-irn');
     const running = await start(config, dir, env);
     await produce(topics.input, events.messages.slice(0, 3));
-    await waitFor(async () => (await apiStats('generate-irn')).requests > before.requests);
+    await waitFor(
+      'the first Generate IRN',
+      async () => (await apiStats('generate-irn')).requests > before.requests,
+      standing(running),
+    );
     // Fetched while the slow call is still out.
     await produce(topics.input, events.messages.slice(3));
-    let outputs = await readOutputs(topics, 0, 1, 0);
-    await waitFor(async () => {
-      outputs = await readOutputs(topics, 15, 3000, 300);
-      return outputs.length >= 15;
+    const outputs = await collected.until(15, 90_000, 300).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(standing(running)())}`);
     });
+    await collected.close();
     await running.stop();
     await h.admin('DELETE', 'faults');
     // Every record answered (a result, or the IRP's rejection); the slow one is one of the first three,
@@ -210,25 +231,33 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
       (await apiStats('get-irn-by-doc')).requests + (await apiStats('cancel-irn')).requests;
     const lookupsBefore = await lookups();
     const cancelsBefore = (await apiStats('cancel-irn')).succeeded;
+    const collected = await outputCollector(topics);
     const running = await start(config, dir, env);
     // The cancel of document 0 first; its generate only once the IRP has said it does not know it.
     await produce(topics.input, [cancelOf(0)]);
-    await waitFor(async () => (await lookups()) > lookupsBefore);
+    await waitFor(
+      'the cancel’s first lookup',
+      async () => (await lookups()) > lookupsBefore,
+      standing(running),
+    );
     await new Promise((r) => setTimeout(r, 500));
     await produce(topics.input, [events.messages[0]!, events.messages[1]!]);
     // Document 1's cancel meets an IRP that answers 5002 to every cancel (generates still succeed).
-    await waitFor(async () => (await apiStats('cancel-irn')).succeeded > cancelsBefore, 60_000);
+    await waitFor(
+      'the held cancel to succeed',
+      async () => (await apiStats('cancel-irn')).succeeded > cancelsBefore,
+      standing(running),
+    );
     await h.admin('POST', 'faults/rules', {
       name: `cancel-5002-${adapter}`,
       scope: { apis: ['cancel-irn'] },
       failure: { kind: 'envelope-5002' },
     });
     await produce(topics.input, [cancelOf(1), events.messages[2]!]);
-    let outputs = await readOutputs(topics, 0, 1, 0);
-    await waitFor(async () => {
-      outputs = await readOutputs(topics, 5, 3000, 300);
-      return outputs.length >= 5;
-    }, 120_000);
+    const outputs = await collected.until(5, 120_000, 300).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(standing(running)())}`);
+    });
+    await collected.close();
     await running.stop();
     await h.admin('DELETE', 'faults');
     const byKind = (kind: string, key: string) =>
@@ -264,12 +293,12 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
     const { config, env, dir } = await sourceConfig(h, topics, sellerGstins(events.records), { adapter });
     const before = await apiStats('generate-irn');
     await produce(topics.input, events.messages);
+    const collected = await outputCollector(topics);
     const first = await start(config, dir, env);
-    let outputs = await readOutputs(topics, 0, 1, 0);
-    await waitFor(async () => {
-      outputs = await readOutputs(topics, 2, 3000, 300);
-      return outputs.length >= 2;
+    const outputs = await collected.until(2, 90_000, 300).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(standing(first)())}`);
     });
+    await collected.close();
     await first.stop();
     expect(outputs.map((o) => o.topic)).toEqual([topics.deadLetter, topics.deadLetter]);
     for (const o of outputs) {
