@@ -579,7 +579,8 @@ export class PipelineRunner {
     this.counts[step.output]++;
     this.metrics.outputs.inc({ source, output: step.output });
     if (step.output === 'result') {
-      const value = JSON.parse(String(step.record.value)) as { kind?: string; recovered?: boolean };
+      const value =
+        step.result ?? (JSON.parse(String(step.record.value)) as { kind?: string; recovered?: boolean });
       this.metrics.results.inc({
         source,
         kind: value.kind ?? 'generate',

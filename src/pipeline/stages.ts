@@ -11,7 +11,14 @@ import { deadLetterRecord, errorRecord, resultRecord, type OutputContext } from 
 import type { EventDecoder, IrpGateway, OutputRecord, SourceMessage } from './ports.js';
 
 export type Step =
-  | { type: 'final'; output: 'result' | 'error' | 'dead-letter'; record: OutputRecord; failure?: Failure }
+  | {
+      type: 'final';
+      output: 'result' | 'error' | 'dead-letter';
+      record: OutputRecord;
+      failure?: Failure;
+      /** A result's kind and whether it was recovered, for the metrics (so its JSON is not read back). */
+      result?: { kind: string; recovered: boolean };
+    }
   | { type: 'submit'; event: MappedEvent; docKey: string }
   | { type: 'halt'; failure: Failure }
   | { type: 'retry'; failure: Failure };
@@ -112,6 +119,7 @@ export async function submit(deps: StageDeps, msg: SourceMessage, event: MappedE
       type: 'final',
       output: 'result',
       record: resultRecord(deps, msg, event, answer.success.data, answer.success.recovered),
+      result: { kind: event.kind, recovered: answer.success.recovered },
     };
   }
   const f = answer.failure;

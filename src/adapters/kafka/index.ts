@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { KafkaConnection } from '../../config/source-config.js';
 import type { InvoiceSource, OutputSink } from '../../pipeline/ports.js';
+import { CoalescingSink } from './coalescing-sink.js';
 import { createConfluentAdapters } from './confluent.js';
 import { kafkajsClient } from './kafkajs-client.js';
 import { KafkajsSink } from './kafkajs-sink.js';
@@ -30,7 +31,11 @@ export async function createKafkaAdapters(
   opts: KafkaAdapterOptions,
   log: Logger,
 ): Promise<{ source: InvoiceSource; sink: OutputSink }> {
-  if (adapter === 'confluent') return createConfluentAdapters(conn, opts, log);
+  if (adapter === 'confluent') {
+    const { source, sink } = await createConfluentAdapters(conn, opts, log);
+    // A transactional sink sends each transaction whole already.
+    return { source, sink: sink.transactional ? sink : new CoalescingSink(sink) };
+  }
   if (opts.transactionalId)
     // kafkajs' sendOffsets carries the group id only, not the member's generation (no KIP-447): a member
     // that lost its partitions in a rebalance could still commit a transaction for them.
@@ -44,6 +49,6 @@ export async function createKafkaAdapters(
   });
   return {
     source: new KafkajsSource(consumerClient, opts, log),
-    sink: new KafkajsSink(kafkajsClient(conn, log)),
+    sink: new CoalescingSink(new KafkajsSink(kafkajsClient(conn, log))),
   };
 }
