@@ -168,6 +168,10 @@ export class ConfluentSource implements InvoiceSource {
     );
     this.consumer = kafka.consumer({
       'js.consumer.max.batch.size': 100,
+      // librdkafka pre-fetches up to 64 MB by default while the runner holds at most a window of records
+      // per partition: with a backlog the queue filled and the process grew by 130 MB over a 10-minute run
+      // (docs/benchmarks.md). 16 MB still holds thousands of invoices ahead of the runner.
+      'queued.max.messages.kbytes': 16_384,
       // Called by the client on every assignment and revocation; it then applies the change itself.
       rebalance_cb: (err: { code: number }, assignment: TopicPartition[]) =>
         this.onRebalance(err, assignment),
