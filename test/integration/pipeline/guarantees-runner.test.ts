@@ -24,6 +24,7 @@ import {
   pipelineTopics,
   produce,
   outputCollector,
+  type OutputMessage,
   sapEvents,
   sellerGstins,
   sourceConfig,
@@ -61,6 +62,18 @@ async function waitFor(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(state())}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** `expected` outputs (quiet for 300 ms), or a timeout that says how the runner stood. */
+async function outputsOf(
+  collected: { until(expected: number, timeoutMs?: number, quietMs?: number): Promise<OutputMessage[]> },
+  expected: number,
+  runner: { runtime: SourceRuntime },
+  timeoutMs = 90_000,
+): Promise<OutputMessage[]> {
+  return collected.until(expected, timeoutMs, 300).catch((err: Error) => {
+    throw new Error(`${err.message}: ${JSON.stringify(standing(runner)())}`);
+  });
 }
 
 /** How a started runner stands: its status and its source's group phase. */
@@ -162,9 +175,7 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
     await h.admin('DELETE', 'faults');
 
     const second = await start(config, dir, env);
-    await collected.until(events.messages.length, 90_000, 300).catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(standing(second)())}`);
-    });
+    await outputsOf(collected, events.messages.length, second, 90_000);
     await second.stop();
     const outputs = await collected.until(events.messages.length, 30_000, 1000);
     await collected.close();
@@ -200,9 +211,7 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
     );
     // Fetched while the slow call is still out.
     await produce(topics.input, events.messages.slice(3));
-    const outputs = await collected.until(15, 90_000, 300).catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(standing(running)())}`);
-    });
+    const outputs = await outputsOf(collected, 15, running, 90_000);
     await collected.close();
     await running.stop();
     await h.admin('DELETE', 'faults');
@@ -267,9 +276,7 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
       failure: { kind: 'envelope-5002' },
     });
     await produce(topics.input, [cancelOf(1), events.messages[2]!]);
-    const outputs = await collected.until(5, 120_000, 300).catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(standing(running)())}`);
-    });
+    const outputs = await outputsOf(collected, 5, running, 120_000);
     await collected.close();
     await running.stop();
     await h.admin('DELETE', 'faults');
@@ -308,9 +315,7 @@ describe.each(ADAPTERS)('runner guarantees on the real broker (%s)', (adapter) =
     await produce(topics.input, events.messages);
     const collected = await outputCollector(topics);
     const first = await start(config, dir, env);
-    const outputs = await collected.until(2, 90_000, 300).catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(standing(first)())}`);
-    });
+    const outputs = await outputsOf(collected, 2, first, 90_000);
     await collected.close();
     await first.stop();
     expect(outputs.map((o) => o.topic)).toEqual([topics.deadLetter, topics.deadLetter]);
