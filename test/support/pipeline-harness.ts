@@ -218,9 +218,8 @@ export interface OutputMessage {
 }
 
 /**
- * One consumer that keeps reading the output topics (read_committed) for as long as a test waits on them:
- * polling with `readOutputs` joins a new group each time, and on a loaded machine a join alone can take
- * longer than a short poll's timeout, so the poll never sees anything.
+ * One consumer that keeps reading the output topics (read_committed) for as long as a test waits on them,
+ * where polling with `readOutputs` would join a new consumer group for every poll.
  */
 export async function outputCollector(topics: PipelineTopics): Promise<{
   /** What arrived so far. */
@@ -275,34 +274,24 @@ function toOutput(
   };
 }
 
-/** Reads every record of the output topics (read_committed) until `expected` arrived and the topics are quiet. */
+/**
+ * Reads every record of the output topics (read_committed) until `expected` arrived and the topics are
+ * quiet, or `timeoutMs` passed: then what arrived by then.
+ */
 export async function readOutputs(
   topics: PipelineTopics,
   expected: number,
   timeoutMs = 60_000,
   quietMs = 1500,
 ): Promise<OutputMessage[]> {
-  const consumer = kafkaClient().consumer({ groupId: uniqueGroupId('outputs'), maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: [topics.results, topics.errors, topics.deadLetter],
-    fromBeginning: true,
-  });
-  const got: OutputMessage[] = [];
-  let last = Date.now();
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      last = Date.now();
-      got.push(toOutput(topics, topic, message));
-    },
-  });
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (got.length >= expected && Date.now() - last > quietMs) break;
-    await new Promise((r) => setTimeout(r, 100));
+  const collected = await outputCollector(topics);
+  try {
+    return await collected.until(expected, timeoutMs, quietMs);
+  } catch {
+    return collected.outputs(); // the timeout: what arrived, for the caller's own assertions
+  } finally {
+    await collected.close();
   }
-  await consumer.disconnect();
-  return got;
 }
 
 /** The input offset an output answers (results/errors carry `source`, dead letters a header). */
