@@ -21,6 +21,7 @@ interface SandboxCommandOptions {
   tlsKey?: string;
   maxConnections?: string;
   rateLimit?: string;
+  maxInFlight?: string;
   rsaWorkers?: string;
 }
 
@@ -80,6 +81,10 @@ export function register(program: Command): void {
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
     .option('--max-connections <n>', 'open connections; more are answered 503 (default 512)')
     .option('--rate-limit <n>', 'requests per second per client id; more are answered 429 (default 1000)')
+    .option(
+      '--max-in-flight <n>',
+      'requests of one client id processed at once; more are answered 429 (default 64)',
+    )
     .option('--rsa-workers <n>', 'worker threads decrypting logins (default: one per core)')
     .action(async (opts: SandboxCommandOptions) => {
       const [{ createSandbox, decodeFaultProfile, sandboxAdmin, writeCredentialsFile }, { pino }] =
@@ -128,6 +133,8 @@ export function register(program: Command): void {
         limits.requestsPerSecond = integerOption('--rate-limit', opts.rateLimit, 1);
         limits.burst = limits.requestsPerSecond;
       }
+      if (opts.maxInFlight !== undefined)
+        limits.maxInFlightPerClient = integerOption('--max-in-flight', opts.maxInFlight, 1);
       const logger = pino({ level: opts.logLevel, base: { svc: 'irp-sandbox' } });
       const sandbox = await createSandbox({
         host: opts.host,

@@ -11,6 +11,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,6 +77,9 @@ export interface SandboxHttpServer {
 export function createSandboxHttpServer(deps: HttpDeps): SandboxHttpServer {
   const router = new Router<IrpRoute>(deps.routes);
   const shutdown = new AbortController();
+  // Every request a latency fault holds listens for the shutdown: as many listeners as requests held
+  // (bounded by maxConnections), not a leak — without this node warns past ten.
+  setMaxListeners(0, shutdown.signal);
   const sockets = new Set<Socket>();
   const rate = new RateLimiter(deps.limits.requestsPerSecond, deps.limits.burst);
   const inFlight = new Map<string, number>();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxAdmin } from '../../../src/sandbox/admin-client.js';
 import { docNo, invoice } from './harness.js';
 import { SpecClient, type SpecCredentials } from './spec-client.js';
 
@@ -23,7 +24,19 @@ beforeAll(async () => {
   const started = Date.now();
   child = spawn(
     process.execPath,
-    [BIN, 'sandbox', '--port', '0', '--db', ':memory:', '--credentials-out', credentialsFile],
+    [
+      BIN,
+      'sandbox',
+      '--port',
+      '0',
+      '--db',
+      ':memory:',
+      '--credentials-out',
+      credentialsFile,
+      // The other tests send one request at a time; the bound is exercised by its own test below.
+      '--max-in-flight',
+      '2',
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -99,6 +112,28 @@ describe('irp-bridge sandbox (subprocess)', () => {
     invalid.ValDtls.TotInvVal = 1;
     expect((await c.post('/eicore/v1.03/Invoice', invalid)).codes).toContain('2189');
     expect((await c.get(`/eicore/v1.03/Invoice/irn/${'e'.repeat(64)}`)).codes).toEqual(['2148']);
+  });
+
+  it('--max-in-flight bounds the requests of one client id at once: the rest get 429 and 5002 naming the bound', async () => {
+    const c = new SpecClient(creds);
+    await c.authV104();
+    const admin = sandboxAdmin(creds);
+    // Every API held 300 ms, so the four requests below are all in flight together.
+    await admin.call('POST', 'faults/rules', { name: 'slow', latency: { fixedMs: 300 } });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => c.get(`/eivital/v1.03/Master/gstin/${creds.gstin}`)),
+      );
+      const refused = results.filter((r) => r.httpStatus === 429);
+      expect(results.filter((r) => r.envelope.Status === 1)).toHaveLength(2);
+      expect(refused).toHaveLength(2);
+      expect(refused[0]!.codes).toEqual(['5002']);
+      expect(refused[0]!.envelope.ErrorDetails![0]!.ErrorMessage).toMatch(
+        /more than 2 requests in flight for this client$/,
+      );
+    } finally {
+      await admin.call('DELETE', 'faults');
+    }
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -27,6 +27,22 @@ describe('fault injection', () => {
     expect(Date.now() - t).toBeLessThan(250);
   });
 
+  it('many requests held by latency at once: all answered, and no listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      await h.admin.addFault({ scope: { apis: ['gstin-details'] }, latency: { fixedMs: 200 } });
+      // More than node's default of ten listeners on the sandbox's one shutdown signal.
+      const answers = await Promise.all(Array.from({ length: 24 }, () => c.get(gstinPath())));
+      expect(answers.map((a) => a.envelope.Status)).toEqual(Array(24).fill(1));
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('HTTP 5xx from a gateway: HTML, no envelope', async () => {
     await h.admin.addFault({ scope: { paths: ['/eivital/'] }, failure: { kind: 'http-5xx', status: 502 } });
     const res = await c.raw('GET', gstinPath(), { headers: c.sessionHeaders() });
