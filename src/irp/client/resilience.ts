@@ -8,7 +8,7 @@
  *                            └► one attempt (login if needed + one HTTP exchange)
  *
  * Only transient attempts are retried and only they count against the breaker: an IRP that answers
- * "rejected" (or with a code nobody catalogued) is a healthy IRP. While the breaker is open no request is sent; after the half-open
+ * "rejected" (or with a code nobody catalogued, or HTTP 429 "too many") is a healthy IRP. While the breaker is open no request is sent; after the half-open
  * delay a probe (supplied by the client) tests the IRP, so a pipeline that paused on "open" hears
  * "closed" without having to send a record itself.
  */
@@ -127,10 +127,14 @@ export class Resilience {
   ) {
     const { breaker, retry: r, rateLimit } = config;
     // An unknown code is an answer: the IRP is up, so it does not count towards opening the circuit.
+    // Neither does HTTP 429: an IRP saying "too many at once" is up too, and opening the circuit would
+    // pause every partition for seconds where backing off (the retry below) is what it asks for. Counted,
+    // a connector with more in flight than the IRP allows for one client id (the sandbox's default is 64)
+    // tripped its own breaker over and over and ran at a few per cent of what the IRP would take.
     this.breaker = circuitBreaker(
       handleWhenResult((value) => {
         const a = value as Attempt<unknown>;
-        return a.kind === 'transient' && a.cause.reason !== 'unknown-code';
+        return a.kind === 'transient' && a.cause.reason !== 'unknown-code' && !isThrottled(a.cause);
       }),
       {
         breaker: new ConsecutiveBreaker(breaker.consecutiveFailures),
@@ -271,4 +275,9 @@ export class Resilience {
     }, this.halfOpenDelayMs + 5);
     this.probeTimer.unref();
   }
+}
+
+/** The IRP (or its gateway) answered "too many requests": up, and asking the caller to slow down. */
+function isThrottled(cause: TransientCause): boolean {
+  return cause.reason === 'http-status' && cause.status === 429;
 }

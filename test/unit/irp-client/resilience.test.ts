@@ -153,6 +153,25 @@ describe('Resilience.run', () => {
     expect(r.breakerState()).toBe('closed');
   });
 
+  it('HTTP 429 (the IRP asking for less at once) is retried but never opens the breaker', async () => {
+    const r = new Resilience(config({ retry: { maxRetries: 0 } }), Date.now);
+    const throttled: Attempt<string> = {
+      kind: 'transient',
+      cause: { reason: 'http-status', status: 429, message: 'HTTP 429 from the IRP' },
+    };
+    for (let i = 0; i < 20; i += 1)
+      expect(await r.run('G', 1_000, async () => throttled)).toMatchObject({ kind: 'exhausted' });
+    expect(r.breakerState()).toBe('closed');
+    // Any other HTTP status still counts: three 503s in a row open it.
+    const unavailable: Attempt<string> = {
+      kind: 'transient',
+      cause: { reason: 'http-status', status: 503, message: 'HTTP 503 from the IRP' },
+    };
+    for (let i = 0; i < 3; i += 1) await r.run('G', 1_000, async () => unavailable);
+    expect(r.breakerState()).toBe('open');
+    r.close();
+  });
+
   it('bounds in-flight attempts per GSTIN, not across GSTINs', async () => {
     const r = new Resilience(config({ concurrency: { perGstin: 2 } }), Date.now);
     const inFlight = new Map<string, number>();
