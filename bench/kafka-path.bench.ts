@@ -7,9 +7,11 @@
  * - The broker is the integration tests' own (test/support/kafka-broker.ts: Apache Kafka from Maven
  *   jars, one KRaft node, 1 GB heap), or the cluster of KAFKA_BROKERS. The sandbox runs in a child
  *   process per variant (fresh database, so every invoice is registered, never a 2150), with every IRP
- *   API delayed by a fault rule where a latency is named. The measured consumer runs in a child process
- *   of its own (bench/kafka-path/child.ts): its CPU (`process.cpuUsage`, all threads) and RSS are the
- *   connector's alone; this process produces the events and reads the outputs.
+ *   API delayed by a fault rule where a latency is named, its per-client limits raised out of the way.
+ *   The measured consumer runs in a child process of its own (bench/kafka-path/child.ts, compiled by tsc
+ *   as the container image runs the product; BENCH_CHILD_TSX=1 runs it through tsx): its CPU
+ *   (`process.cpuUsage`, all threads) and RSS are the connector's alone; this process produces the
+ *   events and reads the outputs.
  * - Events: SAP billing documents from the seeded generator (seed 7 onwards), generate events only
  *   (so every record is one IRP call), raw Avro (the median one is about 2 KB), keyed by document,
  *   partitioned by key.
@@ -24,7 +26,8 @@
  *   maxInFlight 64 and 256, against the Little's-law bound maxInFlight / latency; the same with the
  *   IRP stage replaced by the in-process gateway delaying 200 ms (the pipeline alone, without the
  *   sandbox's CPU on the same cores); and a naive consumer (one record at a time per partition, same
- *   stages and client) in the same run. Peak RSS (VmHWM) of each.
+ *   stages and client) in the same run. Peak RSS (VmHWM) of each, and the largest JS heap (used /
+ *   reserved) and external memory (Buffers) sampled in the window, to tell objects from buffers.
  * - P3 plumbing: per adapter, the pipeline with the in-process gateway answering at once, against a raw
  *   consume → produce passthrough of the same client library on the same topic (`P3_EVENTS` records):
  *   throughput between 10 % and 90 % of the records.
@@ -318,6 +321,10 @@ if (only.has('p2') && cluster) {
     return {
       perSecond: rate(a, b),
       maxRssMb: Math.max(...inWindow.map((s) => s.rss)) / 2 ** 20,
+      // The JS heap's share of that RSS: what the pipeline's objects hold, against buffers and native code.
+      maxHeapMb: Math.max(...inWindow.map((s) => s.heapUsed)) / 2 ** 20,
+      maxHeapTotalMb: Math.max(...inWindow.map((s) => s.heapTotal)) / 2 ** 20,
+      maxExternalMb: Math.max(...inWindow.map((s) => s.external)) / 2 ** 20,
       cpuUs: (b.cpuUs - a.cpuUs) / Math.max(1, b.done - a.done),
     };
   };
@@ -377,6 +384,9 @@ if (only.has('p2') && cluster) {
           vsNaive: w.perSecond / naive.perSecond,
           cpuUsPerInvoice: w.cpuUs,
           windowMaxRssMb: w.maxRssMb,
+          windowMaxHeapMb: w.maxHeapMb,
+          windowMaxHeapTotalMb: w.maxHeapTotalMb,
+          windowMaxExternalMb: w.maxExternalMb,
           peakRssMb: final.peakRssKb / 1024,
         });
       }
@@ -392,6 +402,8 @@ if (only.has('p2') && cluster) {
         '× naive',
         'CPU µs/inv',
         'peak RSS MB',
+        'heap used / total MB',
+        'external MB',
       ],
       rows.map((r) => [
         r.adapter,
@@ -403,6 +415,8 @@ if (only.has('p2') && cluster) {
         fmt(r.vsNaive, 0),
         fmt(r.cpuUsPerInvoice, 0),
         fmt(r.peakRssMb, 0),
+        `${fmt(r.windowMaxHeapMb, 0)} / ${fmt(r.windowMaxHeapTotalMb, 0)}`,
+        fmt(r.windowMaxExternalMb, 0),
       ]),
     ),
   );

@@ -69,6 +69,10 @@ export interface Sample {
   cpuUs: number;
   rss: number;
   heapUsed: number;
+  /** What V8 has reserved for the heap (used or not). */
+  heapTotal: number;
+  /** Memory outside the JS heap that JS objects hold: Buffers (kafkajs' fetch responses, sockets). */
+  external: number;
 }
 
 export type ChildMessage =
@@ -308,6 +312,8 @@ process.once('message', (job: Job) => {
         cpuUs: cpuMicros(),
         rss: m.rss,
         heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
       });
     };
     sample();

@@ -3,7 +3,7 @@
  * KAFKA_BROKERS), topics, generated events, a sandbox per variant in a child process (with an injected
  * latency), the source config a variant runs with, and the measured consumer in a child process.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,11 +139,13 @@ export interface Sandbox {
 
 /**
  * The sandbox in a child process (its CPU — RSA signing, SQLite — is not the measured process's),
- * every IRP API delayed by `latencyMs` (a fault rule), rate limits out of the way.
+ * every IRP API delayed by `latencyMs` (a fault rule), rate limits out of the way — the per-client bound
+ * of 64 requests in flight too, or P2's 256 in flight would measure the sandbox's 429s (5002) instead of
+ * the connector.
  */
 export async function startSandbox(latencyMs: number): Promise<Sandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'irp-kafka-bench-'));
-  const args = ['--rate-limit', '1000000', '--max-connections', '2048'];
+  const args = ['--rate-limit', '1000000', '--max-connections', '2048', '--max-in-flight', '4096'];
   if (latencyMs > 0) {
     const faults = join(dir, 'latency.json');
     writeFileSync(faults, JSON.stringify({ rules: [{ name: 'latency', latency: { fixedMs: latencyMs } }] }));
@@ -231,17 +233,38 @@ export interface Child {
   stop(): Promise<{ peakRssKb: number; counts: Record<string, number> }>;
 }
 
-const childScript = fileURLToPath(new URL('./child.ts', import.meta.url));
+let compiledChild: string | undefined;
+
+/**
+ * The measured consumer as the container runs the product: tsc's JavaScript under plain node, compiled
+ * once per run into .cache/bench-child (bench/tsconfig.child.json). Under tsx the child measured
+ * something else: tsx's loader thread (its own V8 isolate, tens of MB of RSS) and esbuild's output,
+ * which names every nested function with a call at run time. BENCH_CHILD_TSX=1 runs the TypeScript
+ * through tsx instead, to compare.
+ */
+function childCommand(): { script: string; execArgv: string[] } {
+  if (process.env.BENCH_CHILD_TSX === '1')
+    return { script: fileURLToPath(new URL('./child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
+  if (!compiledChild) {
+    const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+    const project = fileURLToPath(new URL('../tsconfig.child.json', import.meta.url));
+    execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
+    compiledChild = fileURLToPath(
+      new URL('../../.cache/bench-child/bench/kafka-path/child.js', import.meta.url),
+    );
+  }
+  return { script: compiledChild, execArgv: [] };
+}
 
 /**
  * Starts the measured consumer in a child process and resolves once it is wired (`ready`).
  * BENCH_CPU_PROF=<dir> runs it with `--cpu-prof` into that folder.
  */
 export async function startChild(job: Job): Promise<Child> {
-  const execArgv = ['--import', 'tsx'];
+  const { script, execArgv } = childCommand();
   const prof = process.env.BENCH_CPU_PROF;
   if (prof) execArgv.push('--cpu-prof', `--cpu-prof-dir=${prof}`);
-  const child: ChildProcess = fork(childScript, [], {
+  const child: ChildProcess = fork(script, [], {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
