@@ -34,7 +34,9 @@
  * - P4 latency and memory: per adapter, `STEADY_RATE` invoices/s produced for `STEADY_SECONDS` against a
  *   sandbox with 100 ms latency (irp.maxConcurrencyPerGstin 64); end-to-end latency from the send of an
  *   event to its output being read here (p50, p99, max, after `WARMUP_SECONDS`), and the consumer's RSS
- *   every second: the mean of the first and of the last minute after warm-up, and min/max.
+ *   every second: the mean of the first and of the last minute after warm-up, and min/max. Each
+ *   latency is split in three legs on the one machine's clock: event sent → result built (the result's
+ *   `processedAt`: input fetch, stages, IRP call), → output sent (its Kafka timestamp), → read here.
  * - Load average (1 min) is printed at every phase: the machine is shared; compare within one run.
  *
  * Run: `npm run bench` (everything, about 35 minutes), or
@@ -517,6 +519,11 @@ if (only.has('p4') && cluster) {
         `RSS first minute ${fmt(row.rss.firstMinuteMb, 0)} MB, last minute ${fmt(row.rss.lastMinuteMb, 0)} MB (${pct(row.rss.growth)}), min–max ${fmt(row.rss.minMb, 0)}–${fmt(row.rss.maxMb, 0)} MB; peak ${fmt(final.peakRssKb / 1024, 0)} MB`,
     );
   }
+  for (const r of rows)
+    say(
+      `  ${r.adapter}, where the time went (p50 / p99 ms): event sent → result built ${fmt(r.legs.sentToResultBuilt.p50, 0)} / ${fmt(r.legs.sentToResultBuilt.p99, 0)}; ` +
+        `→ output sent ${fmt(r.legs.resultBuiltToSent.p50, 0)} / ${fmt(r.legs.resultBuiltToSent.p99, 0)}; → read here ${fmt(r.legs.sentToRead.p50, 0)} / ${fmt(r.legs.sentToRead.p99, 0)}`,
+    );
   say('  targets: p99 ≤ 400 ms, p50 ≤ 150 ms; RSS flat ±10 % (last minute against the first after warm-up)');
   results.p4 = rows;
 }
@@ -542,22 +549,35 @@ async function steadyRun(
   });
   const sentAt = new Map<string, number>(); // `${partition}:${offset}` → ms
   const latencies: { at: number; ms: number }[] = [];
+  // Where a result's time went: sent → the consumer built the result (processedAt: input fetch, stages,
+  // the IRP call) → the sink sent it (the output's timestamp) → read here. Same clock: one machine.
+  const legs: { at: number; toResult: number; toSend: number; toRead: number }[] = [];
   await reader.run({
     eachMessage: async ({ topic, message }) => {
       const now = Date.now();
       let where: string | undefined;
+      let processedAt: number | undefined;
       if (topic === outputs.deadLetter)
         where = `${String(message.headers?.['irp-bridge.errors.partition'])}:${String(message.headers?.['irp-bridge.errors.offset'])}`;
       else {
-        const m = /"source":\{[^}]*"partition":(\d+),"offset":"(\d+)"/.exec(
-          message.value?.toString('utf8') ?? '',
-        );
+        const text = message.value?.toString('utf8') ?? '';
+        const m = /"source":\{[^}]*"partition":(\d+),"offset":"(\d+)"/.exec(text);
         if (m) where = `${m[1]}:${m[2]}`;
+        const p = /"processedAt":"([^"]+)"/.exec(text);
+        if (p) processedAt = Date.parse(p[1]!);
       }
       const t = where ? sentAt.get(where) : undefined;
       if (t !== undefined) {
         latencies.push({ at: t, ms: now - t });
         sentAt.delete(where!);
+        const sentOut = Number(message.timestamp);
+        if (processedAt !== undefined && Number.isFinite(sentOut))
+          legs.push({
+            at: t,
+            toResult: processedAt - t,
+            toSend: sentOut - processedAt,
+            toRead: now - sentOut,
+          });
       }
     },
   });
@@ -595,6 +615,10 @@ async function steadyRun(
 
   const warm = started + O.WARMUP_SECONDS * 1000;
   const measured = latencies.filter((l) => l.at >= warm).map((l) => l.ms);
+  const leg = (pick: (l: (typeof legs)[number]) => number) => {
+    const xs = legs.filter((l) => l.at >= warm).map(pick);
+    return { p50: percentile(xs, 50), p99: percentile(xs, 99) };
+  };
   const rss = child.samples.filter((s) => s.t >= warm);
   const minute = (from: number) => rss.filter((s) => s.t >= from && s.t < from + 60_000).map((s) => s.rss);
   const end = rss[rss.length - 1]?.t ?? warm;
@@ -610,6 +634,11 @@ async function steadyRun(
     p99: percentile(measured, 99),
     max: Math.max(...measured),
     medianMs: median(measured),
+    legs: {
+      sentToResultBuilt: leg((l) => l.toResult),
+      resultBuiltToSent: leg((l) => l.toSend),
+      sentToRead: leg((l) => l.toRead),
+    },
     rss: {
       firstMinuteMb: mean(first),
       lastMinuteMb: mean(last),
