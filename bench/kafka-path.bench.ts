@@ -50,7 +50,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { connectors, connectorIds } from '../connectors/registry.js';
 import { confluentAvailable } from '../src/adapters/kafka/confluent.js';
 import type { KafkaAdapterName } from '../src/adapters/kafka/index.js';
-import { fmt, median, pct, percentile, table } from './kafka-path/measure.js';
+import { fmt, maxOf, median, minOf, pct, percentile, table } from './kafka-path/measure.js';
 import { measurePrimitives, type PrimitiveCosts } from './kafka-path/primitives.js';
 import {
   createTopic,
@@ -125,6 +125,13 @@ const results: Record<string, unknown> = {
   adapters,
   loadAverage: { start: loadavg() },
 };
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const resultsFile = `${resultsDir}kafka-path-${(results.startedAt as string).replace(/[:.]/g, '-')}.json`;
+/** Writes what is measured so far: after every phase, so a run that fails late keeps its figures. */
+function save(): void {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+}
 
 // --- stages and primitives ------------------------------------------------------------------------
 let primitives: PrimitiveCosts | undefined;
@@ -152,6 +159,7 @@ if (only.has('stages')) {
   );
   say('  targets: map ≤ 40 µs, validate ≤ 40 µs per connector at the median invoice');
   results.stages = rows;
+  save();
 }
 
 if (only.has('primitives') || only.has('p1')) {
@@ -178,6 +186,7 @@ if (only.has('primitives') || only.has('p1')) {
   );
   say(`  sum: ${fmt(p.totalUs)} µs per invoice (sizes: ${JSON.stringify(p.sizes)})`);
   results.primitives = p;
+  save();
 }
 
 // --- the Kafka path --------------------------------------------------------------------------------
@@ -304,6 +313,7 @@ if (only.has('p1') && cluster) {
     `  target: ≤ 2× the primitives (${fmt(primitives?.totalUs ?? NaN)} µs) — CPU of the whole consumer process`,
   );
   results.p1 = rows;
+  save();
 }
 
 // P2 ---------------------------------------------------------------------------------------------------
@@ -322,11 +332,11 @@ if (only.has('p2') && cluster) {
     const inWindow = child.samples.filter((s) => s.t >= a.t && s.t <= b.t);
     return {
       perSecond: rate(a, b),
-      maxRssMb: Math.max(...inWindow.map((s) => s.rss)) / 2 ** 20,
+      maxRssMb: maxOf(inWindow.map((s) => s.rss)) / 2 ** 20,
       // The JS heap's share of that RSS: what the pipeline's objects hold, against buffers and native code.
-      maxHeapMb: Math.max(...inWindow.map((s) => s.heapUsed)) / 2 ** 20,
-      maxHeapTotalMb: Math.max(...inWindow.map((s) => s.heapTotal)) / 2 ** 20,
-      maxExternalMb: Math.max(...inWindow.map((s) => s.external)) / 2 ** 20,
+      maxHeapMb: maxOf(inWindow.map((s) => s.heapUsed)) / 2 ** 20,
+      maxHeapTotalMb: maxOf(inWindow.map((s) => s.heapTotal)) / 2 ** 20,
+      maxExternalMb: maxOf(inWindow.map((s) => s.external)) / 2 ** 20,
       cpuUs: (b.cpuUs - a.cpuUs) / Math.max(1, b.done - a.done),
     };
   };
@@ -427,6 +437,7 @@ if (only.has('p2') && cluster) {
     naive: { ...naive, counts: naiveFinal.counts, peakRssMb: naiveFinal.peakRssKb / 1024 },
     rows,
   };
+  save();
 }
 
 // P3 ---------------------------------------------------------------------------------------------------
@@ -490,6 +501,7 @@ if (only.has('p3') && cluster) {
   );
   say('  target: pipeline ≥ 50 % of the passthrough');
   results.p3 = rows;
+  save();
 }
 
 // P4 ---------------------------------------------------------------------------------------------------
@@ -526,6 +538,7 @@ if (only.has('p4') && cluster) {
     );
   say('  targets: p99 ≤ 400 ms, p50 ≤ 150 ms; RSS flat ±10 % (last minute against the first after warm-up)');
   results.p4 = rows;
+  save();
 }
 
 /** Produces at a steady rate, reads every output, and measures end-to-end latency and the child's RSS. */
@@ -632,7 +645,7 @@ async function steadyRun(
     missing: sentAt.size,
     p50: percentile(measured, 50),
     p99: percentile(measured, 99),
-    max: Math.max(...measured),
+    max: maxOf(measured),
     medianMs: median(measured),
     legs: {
       sentToResultBuilt: leg((l) => l.toResult),
@@ -643,8 +656,8 @@ async function steadyRun(
       firstMinuteMb: mean(first),
       lastMinuteMb: mean(last),
       growth: mean(last) / mean(first) - 1,
-      minMb: Math.min(...rss.map((s) => s.rss)) / 2 ** 20,
-      maxMb: Math.max(...rss.map((s) => s.rss)) / 2 ** 20,
+      minMb: minOf(rss.map((s) => s.rss)) / 2 ** 20,
+      maxMb: maxOf(rss.map((s) => s.rss)) / 2 ** 20,
       everyTenSecondsMb: rss.filter((_, i) => i % 100 === 0).map((s) => Math.round(s.rss / 2 ** 20)),
     },
   };
@@ -653,8 +666,5 @@ async function steadyRun(
 await cluster?.stop();
 (results.loadAverage as Record<string, unknown>).end = loadavg();
 results.finishedAt = new Date().toISOString();
-const dir = fileURLToPath(new URL('./results/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-const file = `${dir}kafka-path-${(results.startedAt as string).replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-say(`\nwrote ${file}`);
+save();
+say(`\nwrote ${resultsFile}`);

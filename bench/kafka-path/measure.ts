@@ -10,6 +10,22 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
+/**
+ * Largest and smallest of `values` (-Infinity / Infinity for none) without spreading them into a call:
+ * P4's 10-minute run has 170,000 latencies, past the stack a spread argument list may take.
+ */
+export function maxOf(values: readonly number[]): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
+export function minOf(values: readonly number[]): number {
+  let m = Infinity;
+  for (const v of values) if (v < m) m = v;
+  return m;
+}
+
 /** Nearest-rank percentile (p in 0–100) of `values`; NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -56,7 +72,7 @@ export function cpuPerCall(
     for (let i = 0; i < reps; i++) fn();
     perCall.push((cpuMicros() - t) / reps);
   }
-  return { us: median(perCall), min: Math.min(...perCall), max: Math.max(...perCall), calls: reps * batches };
+  return { us: median(perCall), min: minOf(perCall), max: maxOf(perCall), calls: reps * batches };
 }
 
 /** Fixed-width table: first column left-aligned, the rest right-aligned. */
