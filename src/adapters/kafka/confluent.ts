@@ -180,6 +180,10 @@ export class ConfluentSource implements InvoiceSource {
         fromBeginning: opts.fromBeginning,
         autoCommit: false,
         sessionTimeout: opts.sessionTimeoutMs,
+        // fetch.wait.max.ms (librdkafka's 500 ms by default): 100 ms, as the kafkajs source, so a partition
+        // resumed after its window filled is fetched again soon (bench P3: 763 records/s at 500 ms, 835 and
+        // 1,998 in two runs at 100 ms).
+        maxWaitTimeInMs: 100,
         // A transactional instance reads stable offsets only with read_committed (see committedOffsets).
         readUncommitted: !(opts.readCommitted || opts.transactionalId),
       },

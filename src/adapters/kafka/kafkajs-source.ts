@@ -93,9 +93,11 @@ export class KafkajsSource implements InvoiceSource {
       rebalanceTimeout: Math.max(60_000, opts.sessionTimeoutMs * 2),
       heartbeatInterval: this.heartbeatIntervalMs,
       // How long a fetch waits for data, and how long the fetch loop sleeps while every partition is
-      // paused: 500 ms (the Java client's fetch.max.wait.ms) rather than kafkajs' 5 s, so partitions held
-      // for the gap check, or resumed after a pause, are fetched again within half a second.
-      maxWaitTimeInMs: 500,
+      // paused: 100 ms rather than kafkajs' 5 s, so partitions held for the gap check, or resumed after a
+      // pause, are fetched again at once. A resumed partition waits out that sleep: at 500 ms (the Java
+      // client's default) a pipeline that drained its windows quickly sat idle, 673 records/s against
+      // 2,440 at 100 ms (bench P3, IRP in-process); an idle consumer pays with ten fetches a second.
+      maxWaitTimeInMs: 100,
       readUncommitted: !opts.readCommitted,
       retry: {
         retries: 10,
