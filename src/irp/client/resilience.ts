@@ -8,9 +8,9 @@
  *                            └► one attempt (login if needed + one HTTP exchange)
  *
  * Only transient attempts are retried and only they count against the breaker: an IRP that answers
- * "rejected" (or with a code nobody catalogued, or HTTP 429 "too many") is a healthy IRP. While the breaker is open no request is sent; after the half-open
- * delay a probe (supplied by the client) tests the IRP, so a pipeline that paused on "open" hears
- * "closed" without having to send a record itself.
+ * "rejected" (or with a code nobody catalogued, or HTTP 429 "too many") is a healthy IRP. While the
+ * breaker is open no request is sent; after the half-open delay a probe (supplied by the client) tests
+ * the IRP, so a pipeline that paused on "open" hears "closed" without having to send a record itself.
  */
 import {
   BrokenCircuitError,
