@@ -180,10 +180,9 @@ export class ConfluentSource implements InvoiceSource {
         fromBeginning: opts.fromBeginning,
         autoCommit: false,
         sessionTimeout: opts.sessionTimeoutMs,
-        // fetch.wait.max.ms (librdkafka's 500 ms by default): 100 ms, as the kafkajs source, so a partition
-        // resumed after its window filled is fetched again soon (bench P3: 763 records/s at 500 ms, 835 and
-        // 1,998 in two runs at 100 ms).
-        maxWaitTimeInMs: 100,
+        // fetch.wait.max.ms stays librdkafka's 500 ms. At 100 ms (as the kafkajs source) bench P3 ran at
+        // 835 and 1,998 records/s against 763, but the contract test then saw records delivered twice
+        // without a rebalance once, under load; not understood, so not changed (docs/benchmarks.md).
         // A transactional instance reads stable offsets only with read_committed (see committedOffsets).
         readUncommitted: !(opts.readCommitted || opts.transactionalId),
       },
