@@ -160,8 +160,8 @@ export class PipelineRunner {
     // Twice the slots: a partition alone still keeps every slot busy (it resumes at half, when the
     // slots' worth is still outstanding), and what waits prepared for a slot (its invoice, its raw
     // record) stays bounded. At 4× the peak RSS was 31–48 MB higher at maxInFlight 256, two partitions
-    // (bench P2). The smaller window pauses partitions more often: the sources' fetch wait (100 ms) is
-    // what a resumed partition waits before it is fetched again.
+    // (bench P2). The smaller window pauses partitions more often: the source's fetch wait (kafkajs
+    // 100 ms, librdkafka 500 ms) is what a resumed partition waits before it is fetched again.
     this.partitionWindow = Math.max(100, 2 * config.maxInFlight);
   }
 
